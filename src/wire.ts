@@ -206,6 +206,8 @@ export interface TaskEventMsg {
   subtask_index: number;
   event: SubtaskEventKind;
   error?: { name: string; message: string; domain: string; retryable: boolean };
+  /** Final counters, sent with `finished`, `failed` and `stopped`. */
+  metrics?: SubtaskMetrics;
 }
 
 export interface DeployMsg {

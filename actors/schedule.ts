@@ -1,0 +1,63 @@
+// Scheduling: places the subtasks on worker slots, creates the run's shuffle stream and deploys.
+// Resolves when every worker has opened its subtasks, i.e. every source is consuming.
+
+import { fromPromise } from 'xstate';
+import { assignSubtasks } from '../src/controller/scheduler.js';
+import { JobRun } from '../src/controller/run.js';
+import type { ControllerDeps } from '../src/controller/deps.js';
+import { createDataStream } from '../src/dataflow/shuffle/stream.js';
+import { ExternalError } from '../src/errors.js';
+import type { JobContext } from '../machines/job.js';
+import type { JobSpec, PhysicalPlan } from '../src/types.js';
+import type { DeployMsg } from '../src/wire.js';
+import { stopRun } from './teardown.js';
+import { sendWorkerCommand } from './worker-command.js';
+
+export interface ScheduleInput {
+  job_id: string;
+  run_id: number;
+  spec: JobSpec;
+  plan: PhysicalPlan;
+}
+
+export async function scheduleRun(deps: ControllerDeps, input: ScheduleInput): Promise<JobRun> {
+  const { job_id, run_id, spec, plan } = input;
+  try {
+    await deps.workers.waitFor(1, deps.workerWaitMs);
+  } catch (err) {
+    throw new ExternalError(`no worker available: ${(err as Error).message}`, { cause: err });
+  }
+  // Slot sharing: a run occupies one slot per subtask index on each worker hosting that index.
+  const used = new Map<string, number>();
+  for (const run of deps.runs.values()) {
+    for (const slot of new Set(run.assignments.map((a) => `${a.worker_id}\u0000${a.subtask_index}`))) {
+      const w = slot.split('\u0000')[0]!;
+      used.set(w, (used.get(w) ?? 0) + 1);
+    }
+  }
+  const assignments = assignSubtasks(plan, deps.workers.live(), used);
+  const run = new JobRun(run_id, plan, assignments);
+  deps.runs.set(job_id, run);
+  deps.onRun(job_id, run);
+  try {
+    if (plan.edges.length > 0) await createDataStream(deps.jsm, deps.subjects, job_id, run_id);
+    const byWorker = new Map<string, typeof assignments>();
+    for (const a of assignments) byWorker.set(a.worker_id, [...(byWorker.get(a.worker_id) ?? []), a]);
+    await Promise.all(
+      [...byWorker].map(([worker, mine]) => {
+        const cmd: DeployMsg = { type: 'deploy', job_id, run_id, prefix: deps.prefix, spec, plan, assignments: mine, placement: assignments };
+        return sendWorkerCommand(deps, worker, cmd);
+      }),
+    );
+    return run;
+  } catch (err) {
+    await stopRun(deps, job_id, 'immediate').catch(() => undefined);
+    throw err;
+  }
+}
+
+export const scheduleActor = (deps: ControllerDeps) =>
+  fromPromise<unknown, JobContext>(async ({ input }) => {
+    const run = await scheduleRun(deps, { job_id: input.job_id, run_id: input.run_id, spec: input.spec, plan: input.plan as PhysicalPlan });
+    return { run_id: run.runId, assignments: run.assignments };
+  });

@@ -1,0 +1,59 @@
+// The request-reply API, registered as the NATS micro service `rivulet` so `$SRV.PING`,
+// `$SRV.INFO` and `$SRV.STATS` find it. Each endpoint listens on its wire-contract subject.
+
+import type { Msg, NatsConnection } from '@nats-io/nats-core';
+import { Svcm, type Service } from '@nats-io/services';
+import type { Logger } from 'pino';
+import { SERVICE_NAME, subjects, type CancelResponse, type JobDetails, type JobOp, type ListRequest, type ListResponse, type SubmitResponse } from '../wire.js';
+import { parseBody, respondError, respondJson } from './respond.js';
+import { parseJobId, parseListRequest } from './requests.js';
+
+/** What the API needs from the controller. */
+export interface JobApi {
+  submit(body: Record<string, unknown>): Promise<SubmitResponse>;
+  list(req: ListRequest & { limit: number; offset: number }): ListResponse;
+  get(jobId: string): JobDetails;
+  cancel(jobId: string): Promise<CancelResponse>;
+}
+
+export const SERVICE_VERSION = '0.1.0';
+
+export async function startApiService(nc: NatsConnection, prefix: string, api: JobApi, log: Logger): Promise<Service> {
+  const s = subjects(prefix);
+  const svc = await new Svcm(nc).add({
+    name: SERVICE_NAME,
+    version: SERVICE_VERSION,
+    description: 'Rivulet job management API',
+    // One controller answers: no queue group sharing with a second controller by accident.
+    queue: '',
+  });
+  const handlers: Record<JobOp, (body: Record<string, unknown>) => Promise<unknown> | unknown> = {
+    submit: (body) => api.submit(body),
+    list: (body) => api.list(parseListRequest(body)),
+    get: (body) => api.get(parseJobId(body)),
+    cancel: (body) => api.cancel(parseJobId(body)),
+  };
+  for (const [op, handle] of Object.entries(handlers) as [JobOp, (b: Record<string, unknown>) => unknown][]) {
+    svc.addEndpoint(`jobs_${op}`, {
+      subject: s.api.job(op),
+      handler: (err, msg) => {
+        if (err) {
+          log.error({ err, op }, 'api endpoint failed');
+          return;
+        }
+        void serve(msg, op, handle, log);
+      },
+    });
+  }
+  return svc;
+}
+
+async function serve(msg: Msg, op: JobOp, handle: (b: Record<string, unknown>) => unknown, log: Logger): Promise<void> {
+  try {
+    respondJson(msg, await handle(parseBody(msg)));
+  } catch (err) {
+    const code = (err as { code?: number }).code;
+    if (!code || code >= 500) log.error({ err, op }, 'api request failed');
+    respondError(msg, err);
+  }
+}

@@ -1,0 +1,68 @@
+// Spec → connector instance. The one place that knows every source and sink type; the planner
+// asks sourceSchema() for a source's output schema without building a source.
+
+import type { Writable } from 'node:stream';
+import { ValidationError } from '../errors.js';
+import { IMPULSE_SCHEMA, type Schema, type SinkSpec, type SourceSpec } from '../types.js';
+import { BlackholeSink } from './sinks/blackhole.js';
+import { JetStreamSink } from './sinks/jetstream.js';
+import { natsSink } from './sinks/nats.js';
+import { previewSink } from './sinks/preview.js';
+import { StdoutSink } from './sinks/stdout.js';
+import { ImpulseSource } from './sources/impulse.js';
+import { JetStreamSource } from './sources/jetstream.js';
+import { NatsSource } from './sources/nats.js';
+import type { Sink, Source } from './types.js';
+
+export function createSource(spec: SourceSpec): Source {
+  switch (spec.type) {
+    case 'impulse':
+      return new ImpulseSource(spec.config);
+    case 'nats':
+      return new NatsSource(spec.config);
+    case 'jetstream':
+      return new JetStreamSource(spec.config);
+    default:
+      return unknownType('source', spec);
+  }
+}
+
+export interface SinkOptions {
+  /** Where the stdout sink writes; defaults to process.stdout (tests pass their own). */
+  stdout?: Writable;
+}
+
+export function createSink(spec: SinkSpec, options: SinkOptions = {}): Sink {
+  switch (spec.type) {
+    case 'nats':
+      return natsSink(spec.config.subject);
+    case 'jetstream':
+      return new JetStreamSink(spec.config);
+    case 'preview':
+      return previewSink();
+    case 'stdout':
+      return new StdoutSink(options.stdout ? { out: options.stdout } : {});
+    case 'blackhole':
+      return new BlackholeSink();
+    default:
+      return unknownType('sink', spec);
+  }
+}
+
+/** The schema a source emits: fixed for impulse, declared in the spec otherwise. */
+export function sourceSchema(spec: SourceSpec): Schema {
+  switch (spec.type) {
+    case 'impulse':
+      return IMPULSE_SCHEMA;
+    case 'nats':
+    case 'jetstream':
+      return spec.config.schema;
+    default:
+      return unknownType('source', spec);
+  }
+}
+
+function unknownType(kind: string, spec: never): never {
+  const type = (spec as { type?: unknown }).type;
+  throw new ValidationError(`unknown ${kind} type "${String(type)}"`, [{ field: 'type', message: `unknown ${kind} type` }]);
+}

@@ -1,0 +1,102 @@
+// The `nats` source: a core NATS subscription whose messages are JSON records.
+//
+// With parallelism > 1 every subtask joins one queue group (named from job and task), so the
+// server hands each message to exactly one of them.
+//
+// Core NATS has no flow control. While an emit waits on a slow downstream the loop does not
+// read, so new messages queue in the client's subscription, in memory and without bound; past a
+// threshold we log a warning. If the client falls so far behind that the server's outbound buffer
+// for this connection fills (nats-server's max_pending, 64 MiB by default), the server marks the
+// connection a slow consumer and drops messages for it (or disconnects it). Messages published
+// while no subtask is subscribed are lost too: use the `jetstream` source when input must not be.
+
+import type { NatsConnection, Subscription } from '@nats-io/nats-core';
+import { ExternalError } from '../../errors.js';
+import type { NatsSourceConfig, Schema } from '../../types.js';
+import { JsonBatchAssembler } from '../json-assembler.js';
+import { LoopSource } from '../source-lifecycle.js';
+import type { SourceContext } from '../types.js';
+
+/** Messages waiting in the subscription before we warn about a slow consumer. */
+const BACKLOG_WARN = 100_000;
+const BACKLOG_CHECK_EVERY = 4096;
+const BACKLOG_WARN_INTERVAL_MS = 10_000;
+
+/** Queue group shared by the subtasks of one task: same job, same task, one group. */
+export function queueGroupName(jobId: string, taskId: string): string {
+  return `rivulet_${jobId}_${taskId}`.replace(/[^A-Za-z0-9_-]/g, '_');
+}
+
+export class NatsSource extends LoopSource {
+  readonly schema: Schema;
+  private ctx: SourceContext | null = null;
+  private sub: Subscription | null = null;
+  private assembler: JsonBatchAssembler | null = null;
+  private lastBacklogWarning = 0;
+
+  constructor(private readonly config: NatsSourceConfig) {
+    super();
+    this.schema = config.schema;
+  }
+
+  async start(ctx: SourceContext): Promise<void> {
+    if (this.stopping) return;
+    this.ctx = ctx;
+    this.assembler = new JsonBatchAssembler(this.schema, ctx, (err) => this.fail(err));
+    const queue = ctx.parallelism > 1 ? queueGroupName(ctx.jobId, ctx.taskId) : undefined;
+    this.sub = ctx.nc.subscribe(this.config.subject, queue ? { queue } : {});
+    // The SUB is only known to the server once a round trip went by; after it, every message
+    // published is ours.
+    await flushOrFail(ctx.nc, this.config.subject);
+    this.launch(ctx);
+  }
+
+  protected async read(): Promise<void> {
+    const sub = this.sub!;
+    const assembler = this.assembler!;
+    let seen = 0;
+    for await (const msg of sub) {
+      if (this.halted) return;
+      const full = assembler.add(msg.data);
+      if (full) await full;
+      if (++seen % BACKLOG_CHECK_EVERY === 0) this.checkBacklog(sub);
+    }
+  }
+
+  protected interrupt(): void {
+    // unsubscribe() ends the iterator after the messages it already holds.
+    if (this.sub && !this.sub.isClosed()) this.sub.unsubscribe();
+  }
+
+  protected override drainPending(): Promise<void> {
+    return this.assembler?.flush() ?? Promise.resolve();
+  }
+
+  protected override discardPending(): void {
+    this.assembler?.discard();
+  }
+
+  protected inputEnded(): void {
+    // The iterator only ends by itself when the connection closed.
+    this.fail(new ExternalError(`subscription to ${this.config.subject} ended: NATS connection closed`));
+  }
+
+  private checkBacklog(sub: Subscription): void {
+    const pending = sub.getPending();
+    const now = Date.now();
+    if (pending < BACKLOG_WARN || now - this.lastBacklogWarning < BACKLOG_WARN_INTERVAL_MS) return;
+    this.lastBacklogWarning = now;
+    this.ctx?.log.warn(
+      { subject: this.config.subject, pending },
+      'nats source falls behind: messages pile up in memory; the server may drop them (slow consumer)',
+    );
+  }
+}
+
+async function flushOrFail(nc: NatsConnection, subject: string): Promise<void> {
+  try {
+    await nc.flush();
+  } catch (err) {
+    throw new ExternalError(`could not subscribe to ${subject}`, { cause: err });
+  }
+}

@@ -1,0 +1,26 @@
+// What the controller's job actors share: the NATS connection, the worker registry and the
+// current run of every job.
+
+import type { JetStreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
+import type { Logger } from 'pino';
+import type { Subjects } from '../wire.js';
+import type { JobRun } from './run.js';
+import type { WorkerRegistry } from './workers.js';
+
+export interface ControllerDeps {
+  nc: NatsConnection;
+  jsm: JetStreamManager;
+  subjects: Subjects;
+  prefix: string;
+  workers: WorkerRegistry;
+  log: Logger;
+  /** job_id → its current run (absent between runs). */
+  runs: Map<string, JobRun>;
+  /** How long scheduling waits for enough worker slots. */
+  workerWaitMs: number;
+  /** How long a worker may take to deploy or stop its subtasks. */
+  commandTimeoutMs: number;
+  /** Told of every new run as soon as it is placed (metrics follow the current run). */
+  onRun(jobId: string, run: JobRun): void;
+}

@@ -1,0 +1,130 @@
+// A job as the controller holds it: its spec, its XState actor, and the views the API returns.
+
+import type { Actor } from 'xstate';
+import { jobStateOf, type JobMachine } from '../../machines/job.js';
+import { jobStatus } from '../../machines/status.js';
+import type { JobSpec } from '../types.js';
+import type { JobDetails, JobMetricsSummary, JobState, JobStatus, JobSummary, TaskInfo } from '../wire.js';
+import type { JobRun } from './run.js';
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export class JobRecord {
+  /** Events processed at the previous throughput sample. */
+  private sample = { at: 0, events: 0, rate: 0 };
+  /** Counters of finished runs, so totals survive restarts. */
+  private carried = { processed: 0, emitted: 0, errors: 0, backpressure: 0 };
+  private lastRun: JobRun | null = null;
+
+  constructor(
+    readonly job_id: string,
+    readonly spec: JobSpec,
+    readonly submitted_at: number,
+    readonly actor: Actor<JobMachine>,
+  ) {}
+
+  get state(): JobState {
+    return jobStateOf(this.actor.getSnapshot().value);
+  }
+
+  get status(): JobStatus {
+    return jobStatus(this.state, this.actor.getSnapshot().context);
+  }
+
+  /** Remembers the run whose counters the metrics show; folds in the previous one's totals. */
+  trackRun(run: JobRun): void {
+    if (run === this.lastRun) return;
+    if (this.lastRun) {
+      const m = this.runMetrics(this.lastRun);
+      this.carried.processed += m.events_processed;
+      this.carried.emitted += m.events_emitted;
+      this.carried.errors += m.deserialization_errors;
+      this.carried.backpressure += m.backpressure_events;
+    }
+    this.lastRun = run;
+  }
+
+  /** Called about once a second to keep the throughput figure current. */
+  sampleThroughput(now: number): void {
+    const events = this.metrics().events_processed;
+    if (this.sample.at > 0 && now > this.sample.at) {
+      this.sample.rate = ((events - this.sample.events) * 1000) / (now - this.sample.at);
+    }
+    this.sample.at = now;
+    this.sample.events = events;
+  }
+
+  private runMetrics(run: JobRun): Omit<JobMetricsSummary, 'throughput_per_sec' | 'restarts'> {
+    let processed = 0;
+    let emitted = 0;
+    let errors = 0;
+    let backpressure = 0;
+    for (const m of run.metrics.values()) {
+      if (run.isSourceTask(m.task_id)) processed += m.records_in;
+      if (run.isSinkTask(m.task_id)) emitted += m.records_out;
+      errors += m.deserialization_errors;
+      backpressure += m.backpressure_events;
+    }
+    return { events_processed: processed, events_emitted: emitted, deserialization_errors: errors, backpressure_events: backpressure };
+  }
+
+  metrics(): JobMetricsSummary {
+    const cur = this.lastRun ? this.runMetrics(this.lastRun) : null;
+    return {
+      events_processed: this.carried.processed + (cur?.events_processed ?? 0),
+      events_emitted: this.carried.emitted + (cur?.events_emitted ?? 0),
+      deserialization_errors: this.carried.errors + (cur?.deserialization_errors ?? 0),
+      throughput_per_sec: Math.round(this.sample.rate * 10) / 10,
+      backpressure_events: this.carried.backpressure + (cur?.backpressure_events ?? 0),
+      restarts: this.actor.getSnapshot().context.restarts,
+    };
+  }
+
+  summary(now: number): JobSummary {
+    const ctx = this.actor.getSnapshot().context;
+    return {
+      job_id: this.job_id,
+      name: this.spec.name,
+      status: this.status,
+      state: this.state,
+      submitted_at: iso(this.submitted_at)!,
+      started_at: iso(ctx.started_at),
+      finished_at: iso(ctx.finished_at),
+      uptime_seconds: ctx.started_at === null ? 0 : Math.max(0, Math.floor(((ctx.finished_at ?? now) - ctx.started_at) / 1000)),
+      parallelism: this.spec.config.parallelism,
+    };
+  }
+
+  details(now: number): JobDetails {
+    const s = this.summary(now);
+    const ctx = this.actor.getSnapshot().context;
+    return {
+      job_id: s.job_id,
+      name: s.name,
+      status: s.status,
+      state: s.state,
+      config: this.spec.config,
+      submitted_at: s.submitted_at,
+      started_at: s.started_at,
+      finished_at: s.finished_at,
+      uptime_seconds: s.uptime_seconds,
+      failure_message: ctx.failure?.message ?? null,
+      metrics: this.metrics(),
+      tasks: this.tasks(),
+    };
+  }
+
+  private tasks(): TaskInfo[] {
+    const run = this.lastRun;
+    if (!run) return [];
+    const jobStatusNow = this.status;
+    return run.plan.tasks.map((t) => {
+      const st = run.taskStatus(t.task_id);
+      let status: JobStatus = jobStatusNow;
+      if (st.includes('failed')) status = 'failed';
+      else if (st.length > 0 && st.every((x) => x === 'finished')) status = 'finished';
+      else if (st.some((x) => x === 'running')) status = jobStatusNow === 'running' ? 'running' : jobStatusNow;
+      return { task_id: t.task_id, name: t.name, status, parallelism: t.parallelism };
+    });
+  }
+}

@@ -1,0 +1,106 @@
+// The logical graph of a validated job: one node per source, transformation and sink, linked as
+// a pipeline (sources → steps in order → every sink), with the schema at each node.
+
+import { Problems } from '../spec/problems.js';
+import { sourceSchema, unionSchemas } from '../spec/schema.js';
+import { projectFields } from '../spec/transformations.js';
+import type { EdgeKind, JobSpec, LogicalEdge, LogicalGraph, LogicalNode, OperatorSpec, Schema } from '../types.js';
+
+export function buildLogicalGraph(spec: JobSpec): LogicalGraph {
+  const parallelism = spec.config.parallelism;
+  const nodes: LogicalNode[] = [];
+  const edges: LogicalEdge[] = [];
+  const node = (id: string, name: string, op: OperatorSpec, inputSchema: Schema | null, outputSchema: Schema): LogicalNode => {
+    const n: LogicalNode = { id, name, op, parallelism, inputSchema, outputSchema };
+    nodes.push(n);
+    return n;
+  };
+
+  let upstream: LogicalNode[] = spec.sources.map((source, i) =>
+    node(`source-${i}`, `${source.type}-source`, { kind: 'source', source }, null, sourceSchema(source)),
+  );
+  // Sources are unioned: downstream sees one schema, nullable wherever any source may be null.
+  let schema = unionSchemas(spec.sources.map(sourceSchema));
+
+  spec.transformations.forEach((t, i) => {
+    const op = operatorOf(t);
+    const output = op.kind === 'project' ? projectSchema(op.expressions, schema, i) : schema;
+    const n = node(`transform-${i}`, t.type, op, schema, output);
+    for (const from of upstream) edges.push(edgeFrom(from, n.id));
+    upstream = [n];
+    schema = output;
+  });
+
+  spec.sinks.forEach((sink, i) => {
+    // Sinks pass their input through (nothing flows on), so output = input keeps task schemas simple.
+    const n = node(`sink-${i}`, `${sink.type}-sink`, { kind: 'sink', sink }, schema, schema);
+    for (const from of upstream) edges.push(edgeFrom(from, n.id));
+  });
+  return { nodes, edges };
+}
+
+function operatorOf(t: JobSpec['transformations'][number]): OperatorSpec {
+  switch (t.type) {
+    case 'filter':
+      return { kind: 'filter', condition: t.config.condition };
+    case 'project':
+      return { kind: 'project', expressions: t.config.expressions };
+    case 'key_by':
+      return { kind: 'key_by', keys: t.config.keys };
+  }
+}
+
+/** Rows leave a key_by hash-partitioned, but at parallelism 1 there is nothing to partition. */
+function edgeFrom(from: LogicalNode, to: string): LogicalEdge {
+  if (from.op.kind === 'key_by' && from.parallelism > 1) return { from: from.id, to, kind: 'shuffle', keys: from.op.keys };
+  return { from: from.id, to, kind: 'forward' };
+}
+
+function projectSchema(expressions: string[], input: Schema, index: number): Schema {
+  const p = new Problems();
+  const fields = projectFields(expressions, input, `transformations[${index}].config.expressions`, p);
+  // Only reachable with a spec that skipped validateJobSpec.
+  if (!fields) throw p.toError();
+  return { fields };
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON view for the API and the inspector.
+
+export interface GraphJson {
+  nodes: { id: string; name: string; parallelism: number; description: string }[];
+  edges: { from: string; to: string; kind: EdgeKind; keys: string[] }[];
+}
+
+export function graphToJson(graph: LogicalGraph): GraphJson {
+  return {
+    nodes: graph.nodes.map((n) => ({ id: n.id, name: n.name, parallelism: n.parallelism, description: describe(n.op) })),
+    edges: graph.edges.map((e) => ({ from: e.from, to: e.to, kind: e.kind, keys: e.keys ?? [] })),
+  };
+}
+
+/** One line saying what the operator does, e.g. `nats subject "orders.*"` or `amount > 10000`. */
+export function describe(op: OperatorSpec): string {
+  switch (op.kind) {
+    case 'source':
+      return describeConnector(op.source.type, op.source.config);
+    case 'sink':
+      return describeConnector(op.sink.type, op.sink.config);
+    case 'filter':
+      return `where ${op.condition}`;
+    case 'project':
+      return `select ${op.expressions.join(', ')}`;
+    case 'key_by':
+      return `key by ${op.keys.join(', ')}`;
+  }
+}
+
+function describeConnector(type: string, config: object): string {
+  const c = config as { stream?: string; subject?: string; count?: number; event_rate?: number };
+  const parts = [type];
+  if (c.stream !== undefined) parts.push(`stream ${c.stream}`);
+  if (c.subject !== undefined) parts.push(`subject "${c.subject}"`);
+  if (c.count !== undefined) parts.push(`count ${c.count}`);
+  if (c.event_rate !== undefined) parts.push(`${c.event_rate}/s`);
+  return parts.join(' ');
+}

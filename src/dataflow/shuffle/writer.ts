@@ -1,0 +1,132 @@
+// Writes one task's output into a shuffle edge: hash-partitions each batch by key (or keeps the
+// subtask's own partition on a forward edge), buffers per partition up to a full batch or the
+// linger time, and publishes Arrow IPC through the pipelined JetStream publisher.
+
+import { headers as natsHeaders } from '@nats-io/nats-core';
+import type { RecordBatch } from 'apache-arrow';
+import { concatBatches, encodeBatch, partitionIndices, takeRows } from '../arrow/index.js';
+import type { JsPublisher } from '../../nats/js-publisher.js';
+import type { PhysicalEdge, Schema } from '../../types.js';
+import { HEADERS, type DataKind, type Subjects } from '../../wire.js';
+
+export interface ShuffleWriterOptions {
+  publisher: JsPublisher;
+  subjects: Subjects;
+  jobId: string;
+  runId: number;
+  edge: PhysicalEdge;
+  targetParallelism: number;
+  fromIndex: number;
+  schema: Schema;
+  batchSize: number;
+  lingerMs: number;
+}
+
+interface PartitionBuffer {
+  pieces: RecordBatch[];
+  rows: number;
+  seq: number;
+}
+
+export class ShuffleWriter {
+  private readonly parts: PartitionBuffer[];
+  private timer: NodeJS.Timeout | null = null;
+  /** Serialises publishes from write() and the linger timer so sequences stay in order. */
+  private tail: Promise<void> = Promise.resolve();
+  private failure: unknown = null;
+  bytesOut = 0;
+  batchesOut = 0;
+
+  constructor(private readonly o: ShuffleWriterOptions) {
+    this.parts = Array.from({ length: o.targetParallelism }, () => ({ pieces: [], rows: 0, seq: 0 }));
+  }
+
+  async write(batch: RecordBatch): Promise<void> {
+    if (this.failure) throw this.failure;
+    if (this.o.edge.kind === 'forward') {
+      this.buffer(this.o.fromIndex % this.o.targetParallelism, batch);
+    } else {
+      const split = partitionIndices(batch, this.o.edge.keys, this.o.targetParallelism);
+      for (let p = 0; p < split.length; p++) {
+        const idx = split[p]!;
+        if (idx.length === batch.numRows) this.buffer(p, batch);
+        else if (idx.length > 0) this.buffer(p, takeRows(batch, idx));
+      }
+    }
+    const full: number[] = [];
+    for (let p = 0; p < this.parts.length; p++) if (this.parts[p]!.rows >= this.o.batchSize) full.push(p);
+    if (full.length > 0) await this.enqueue(() => this.publishParts(full));
+    else this.armLinger();
+  }
+
+  /** Publishes every partly filled buffer. */
+  async flush(): Promise<void> {
+    await this.enqueue(() => this.publishParts(this.parts.map((_, p) => p)));
+  }
+
+  /** Flushes, sends end-of-stream to every partition and waits until JetStream stored it all. */
+  async finish(): Promise<void> {
+    await this.flush();
+    await this.enqueue(async () => {
+      for (let p = 0; p < this.parts.length; p++) await this.send(p, 'eos', new Uint8Array(0));
+    });
+    await this.o.publisher.flush();
+  }
+
+  close(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private buffer(p: number, batch: RecordBatch): void {
+    const part = this.parts[p]!;
+    part.pieces.push(batch);
+    part.rows += batch.numRows;
+  }
+
+  private armLinger(): void {
+    if (this.timer || !this.parts.some((p) => p.rows > 0)) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.flush().catch((err) => (this.failure = err));
+    }, this.o.lingerMs);
+  }
+
+  private enqueue(fn: () => Promise<void>): Promise<void> {
+    const next = this.tail.then(fn);
+    this.tail = next.catch((err) => {
+      this.failure = err;
+    });
+    return next;
+  }
+
+  private async publishParts(parts: number[]): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    for (const p of parts) {
+      const part = this.parts[p]!;
+      if (part.rows === 0) continue;
+      const batch = part.pieces.length === 1 ? part.pieces[0]! : concatBatches(this.o.schema, part.pieces);
+      part.pieces = [];
+      part.rows = 0;
+      await this.send(p, 'batch', encodeBatch(batch));
+    }
+    this.armLinger();
+  }
+
+  private async send(p: number, kind: DataKind, body: Uint8Array): Promise<void> {
+    const part = this.parts[p]!;
+    const seq = ++part.seq;
+    const { edge, fromIndex, jobId, runId } = this.o;
+    const h = natsHeaders();
+    h.set(HEADERS.kind, kind);
+    h.set(HEADERS.from, String(fromIndex));
+    h.set(HEADERS.seq, String(seq));
+    h.set(HEADERS.msgId, `${edge.edge_id}.${fromIndex}.${p}.${seq}`);
+    this.bytesOut += body.byteLength;
+    if (kind === 'batch') this.batchesOut++;
+    await this.o.publisher.publish(this.o.subjects.data.partition(jobId, runId, edge.edge_id, p), body, h);
+  }
+}

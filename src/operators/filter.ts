@@ -1,0 +1,19 @@
+// `filter`: keeps the rows whose condition is TRUE (NULL drops the row, as in SQL WHERE).
+
+import type { RecordBatch } from 'apache-arrow';
+import { filterBatch } from '../dataflow/arrow/index.js';
+import { compileCondition } from '../sql/expr/index.js';
+import type { Schema } from '../types.js';
+import type { BatchOperator } from './types.js';
+
+export function filterOperator(condition: string, input: Schema): BatchOperator {
+  const expr = compileCondition(condition, input);
+  return {
+    name: 'filter',
+    outputSchema: input,
+    process(batch: RecordBatch): RecordBatch | null {
+      const out = filterBatch(batch, expr.evaluate(batch));
+      return out.numRows === 0 ? null : out;
+    },
+  };
+}

@@ -1,0 +1,90 @@
+// `sources[i]`: connector type, its settings, and the schema it declares.
+
+import type { SourceSpec, SourceType } from '../types.js';
+import {
+  isObject,
+  join,
+  jsonType,
+  type JsonObject,
+  type Problems,
+  readFormat,
+  readInteger,
+  readObject,
+  readString,
+  rejectUnknownKeys,
+} from './problems.js';
+import { parseSchema } from './schema.js';
+import { streamNameProblem, subjectProblem } from './subjects.js';
+
+const SOURCE_TYPES: readonly SourceType[] = ['impulse', 'nats', 'jetstream'];
+
+/** Validates one source entry; undefined when anything in it is wrong. */
+export function validateSource(raw: unknown, path: string, p: Problems, prefix: string): SourceSpec | undefined {
+  if (!isObject(raw)) {
+    p.add(path, `expected a source object {type, config}, got ${jsonType(raw)}`);
+    return undefined;
+  }
+  rejectUnknownKeys(raw, ['type', 'config'], path, p);
+  const type = raw.type;
+  if (typeof type !== 'string' || !(SOURCE_TYPES as readonly string[]).includes(type)) {
+    const got = typeof type === 'string' ? `unknown source type "${type}"` : 'missing source type';
+    p.add(join(path, 'type'), `${got} (expected one of ${SOURCE_TYPES.join(', ')})`);
+    return undefined;
+  }
+  const configPath = join(path, 'config');
+  const config = readObject(raw, 'config', path, p, true);
+  if (!config) return undefined;
+  const before = p.size;
+  const spec = readSourceConfig(type as SourceType, config, configPath, p, prefix);
+  return p.size === before ? spec : undefined;
+}
+
+function readSourceConfig(type: SourceType, c: JsonObject, path: string, p: Problems, prefix: string): SourceSpec | undefined {
+  switch (type) {
+    case 'impulse': {
+      rejectUnknownKeys(c, ['event_rate', 'count'], path, p);
+      const count = readInteger(c, 'count', path, p, { min: 0 });
+      const rate = c.event_rate;
+      if (rate !== undefined && !(typeof rate === 'number' && Number.isFinite(rate) && rate >= 0)) {
+        p.add(join(path, 'event_rate'), `must be a number ≥ 0 (records per second), got ${JSON.stringify(rate)}`);
+      }
+      const config = { ...(typeof rate === 'number' ? { event_rate: rate } : {}), ...(count !== undefined ? { count } : {}) };
+      return { type, config };
+    }
+    case 'nats': {
+      rejectUnknownKeys(c, ['subject', 'format', 'schema'], path, p);
+      const subject = readSubject(c, path, p, prefix);
+      const format = readFormat(c, path, p);
+      const schema = parseSchema(c.schema, join(path, 'schema'), p);
+      if (subject === undefined || format === undefined || schema === undefined) return undefined;
+      return { type, config: { subject, format, schema } };
+    }
+    case 'jetstream': {
+      rejectUnknownKeys(c, ['stream', 'subject', 'format', 'schema', 'start_sequence'], path, p);
+      const stream = readStream(c, path, p);
+      const subject = readSubject(c, path, p, prefix);
+      const format = readFormat(c, path, p);
+      const schema = parseSchema(c.schema, join(path, 'schema'), p);
+      const start_sequence = readInteger(c, 'start_sequence', path, p, { min: 1 });
+      if (stream === undefined || subject === undefined || format === undefined || schema === undefined) return undefined;
+      return { type, config: { stream, subject, format, schema, ...(start_sequence !== undefined ? { start_sequence } : {}) } };
+    }
+  }
+}
+
+function readSubject(c: JsonObject, path: string, p: Problems, prefix: string): string | undefined {
+  const subject = readString(c, 'subject', path, p, true);
+  if (subject === undefined) return undefined;
+  const problem = subjectProblem(subject, { wildcards: true, prefix });
+  if (problem) p.add(join(path, 'subject'), problem);
+  return problem ? undefined : subject;
+}
+
+/** Shared with sinks: a JetStream stream name. */
+export function readStream(c: JsonObject, path: string, p: Problems): string | undefined {
+  const stream = readString(c, 'stream', path, p, true);
+  if (stream === undefined) return undefined;
+  const problem = streamNameProblem(stream);
+  if (problem) p.add(join(path, 'stream'), problem);
+  return problem ? undefined : stream;
+}

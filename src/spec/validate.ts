@@ -1,0 +1,97 @@
+// Turns a submitted JSON body into a normalized JobSpec, or one ValidationError listing every
+// problem found (each with the JSON path of its field), so users fix a spec in one round trip.
+
+import { DEFAULT_PREFIX } from '../wire.js';
+import type { JobSpec, Schema, SourceSpec, TransformationSpec } from '../types.js';
+import { validateConfig } from './config.js';
+import { isObject, join, jsonType, Problems, readString, rejectUnknownKeys } from './problems.js';
+import { schemaMismatch, sourceSchema, unionSchemas } from './schema.js';
+import { validateSink } from './sinks.js';
+import { validateSource } from './sources.js';
+import { validateTransformation } from './transformations.js';
+
+export interface ValidateOptions {
+  /** Deployment subject prefix; connector subjects under `<prefix>.` are refused. */
+  prefix?: string;
+}
+
+const TOP_LEVEL_KEYS = ['name', 'config', 'sources', 'transformations', 'sinks'];
+const NAME_PATTERN = /^[\p{L}\p{N} _.-]+$/u;
+const NAME_MAX = 128;
+
+export function validateJobSpec(input: unknown, options: ValidateOptions = {}): JobSpec {
+  const prefix = options.prefix ?? DEFAULT_PREFIX;
+  const p = new Problems();
+  if (!isObject(input)) {
+    p.add('', `a job spec must be a JSON object, got ${jsonType(input)}`);
+    throw p.toError();
+  }
+  rejectUnknownKeys(input, TOP_LEVEL_KEYS, '', p);
+  const name = validateName(input, p);
+  const config = validateConfig(input.config, p);
+  const sources = validateList(input.sources, 'sources', p, false, (raw, path) => validateSource(raw, path, p, prefix));
+  const schema = sources && unionOf(sources, p);
+  const transformations = validateTransformations(input.transformations, schema, p);
+  const sinks = validateList(input.sinks, 'sinks', p, false, (raw, path) => validateSink(raw, path, p, prefix));
+  if (p.size > 0) throw p.toError();
+  // No problems reported means every part parsed; the assertions only narrow the types.
+  return { name: name!, config: config!, sources: sources!, transformations: transformations!, sinks: sinks! };
+}
+
+function validateName(input: Record<string, unknown>, p: Problems): string | undefined {
+  const name = readString(input, 'name', '', p, true);
+  if (name === undefined) return undefined;
+  if (name.length > NAME_MAX) p.add('name', `must be at most ${NAME_MAX} characters, got ${name.length}`);
+  else if (!NAME_PATTERN.test(name)) p.add('name', `invalid job name "${name}" (letters, digits, spaces, "_", "-" and "." only)`);
+  return name;
+}
+
+/** Checks an array field entry by entry; undefined if the list or any entry is broken. */
+function validateList<T>(
+  value: unknown,
+  key: string,
+  p: Problems,
+  mayBeEmpty: boolean,
+  check: (raw: unknown, path: string) => T | undefined,
+): T[] | undefined {
+  if (!Array.isArray(value)) {
+    p.add(key, value === undefined ? `required list of ${key} is missing` : `expected an array, got ${jsonType(value)}`);
+    return undefined;
+  }
+  if (value.length === 0 && !mayBeEmpty) {
+    p.add(key, `a job needs at least one entry in ${key}`);
+    return undefined;
+  }
+  const items = value.map((raw, i) => check(raw, join(key, i)));
+  return items.every((item) => item !== undefined) ? (items as T[]) : undefined;
+}
+
+/** All sources feed the same pipeline, so their schemas must agree. */
+function unionOf(sources: SourceSpec[], p: Problems): Schema | undefined {
+  const schemas = sources.map(sourceSchema);
+  let ok = true;
+  schemas.forEach((schema, i) => {
+    const mismatch = i === 0 ? undefined : schemaMismatch(schemas[0]!, schema);
+    if (!mismatch) return;
+    ok = false;
+    p.add(`sources[${i}]`, `schema differs from sources[0], but sources are unioned and must produce the same columns: ${mismatch}`);
+  });
+  return ok ? unionSchemas(schemas) : undefined;
+}
+
+/** Walks the steps in order, each checked against the previous step's output schema. */
+function validateTransformations(value: unknown, schema: Schema | undefined, p: Problems): TransformationSpec[] | undefined {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    p.add('transformations', `expected an array, got ${jsonType(value)}`);
+    return undefined;
+  }
+  const specs: (TransformationSpec | undefined)[] = [];
+  let current = schema;
+  value.forEach((raw, i) => {
+    const checked = validateTransformation(raw, join('transformations', i), p, current);
+    specs.push(checked.spec);
+    current = checked.output;
+  });
+  return specs.every((s) => s !== undefined) ? (specs as TransformationSpec[]) : undefined;
+}

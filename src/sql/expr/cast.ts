@@ -1,0 +1,169 @@
+// CAST between the six column types. Text input is parsed strictly (like Postgres): a value that
+// does not parse fails the job instead of silently becoming NULL. Float -> integer truncates
+// toward zero (DataFusion/Arrow semantics) and is range-checked.
+
+import type { FieldType } from '../../types.js';
+import { type Col, type Mask } from './col.js';
+import { isActive, isNumeric, type Ctx, type Kernel, type Site } from './plan.js';
+import { StrBuilder, decode } from './utf8.js';
+
+/** Whether CAST(from AS to) is allowed at all. */
+export function canCast(from: FieldType, to: FieldType): boolean {
+  if (from === to || from === 'utf8' || to === 'utf8') return true;
+  if (isNumeric(from) && isNumeric(to)) return true;
+  if (from === 'timestamp') return to === 'int64' || to === 'int32' || to === 'float64';
+  if (to === 'timestamp') return isNumeric(from);
+  if (to === 'bool') return from === 'int32' || from === 'int64';
+  if (from === 'bool') return to === 'int32' || to === 'int64';
+  return false;
+}
+
+const TYPE_LABEL: Record<FieldType, string> = {
+  int32: 'INT', int64: 'BIGINT', float64: 'DOUBLE', utf8: 'TEXT', bool: 'BOOLEAN', timestamp: 'TIMESTAMP',
+};
+
+type Result = number | string | boolean;
+/** Converts one non-null value, or returns an error message. */
+type Conv = (x: number | string) => Result | { error: string };
+
+export function castKernel(from: FieldType, to: FieldType, site: Site): Kernel {
+  if (isNumLike(from) && isNumLike(to)) return numericCast(from, to, site);
+  const conv = converter(from, to);
+  return (args, ctx) => {
+    const a = args[0]!;
+    const n = ctx.n;
+    const read: (i: number) => number | string =
+      a.t === 'str' ? (i) => decode(a.bytes, a.offsets[i]!, a.offsets[i + 1]!) : (i) => a.v[i]!;
+    const valid = a.valid === null ? new Uint8Array(n).fill(1) : a.valid.slice();
+    const values: Result[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      if (valid[i] === 0) continue;
+      const r = conv(read(i));
+      if (typeof r === 'object') {
+        if (isActive(ctx, i)) ctx.fail(site, r.error);
+        valid[i] = 0;
+        continue;
+      }
+      values[i] = r;
+    }
+    return assemble(to, values, valid, ctx);
+  };
+}
+
+const isNumLike = (t: FieldType): boolean => isNumeric(t) || t === 'timestamp';
+
+/** Numeric casts share the Float64Array representation: only narrowing needs a pass. */
+function numericCast(from: FieldType, to: FieldType, site: Site): Kernel {
+  const widening = to === 'float64' || (from !== 'float64' && to !== 'int32') || from === to;
+  if (widening) return (args) => args[0]!;
+  const label = TYPE_LABEL[to];
+  return (args, ctx) => {
+    const a = args[0]!;
+    if (a.t !== 'num') throw new Error('internal: numeric cast of a non-numeric column');
+    const out = new Float64Array(ctx.n);
+    for (let i = 0; i < ctx.n; i++) {
+      if (a.valid !== null && a.valid[i] === 0) continue;
+      const r = toInteger(Math.trunc(a.v[i]!), to, label);
+      if (typeof r === 'number') out[i] = r;
+      else if (isActive(ctx, i)) ctx.fail(site, r.error);
+    }
+    return { t: 'num', v: out, valid: a.valid };
+  };
+}
+
+function assemble(to: FieldType, values: Result[], valid: Mask, ctx: Ctx): Col {
+  const n = ctx.n;
+  if (to === 'utf8') {
+    const b = new StrBuilder(n);
+    for (let i = 0; i < n; i++) {
+      if (valid[i] === 1) b.pushString(values[i] as string);
+      b.endRow();
+    }
+    return b.finish(valid);
+  }
+  if (to === 'bool') {
+    const v = new Uint8Array(n);
+    for (let i = 0; i < n; i++) v[i] = values[i] === true ? 1 : 0;
+    return { t: 'bool', v, valid };
+  }
+  const v = new Float64Array(n);
+  for (let i = 0; i < n; i++) if (valid[i] === 1) v[i] = values[i] as number;
+  return { t: 'num', v, valid };
+}
+
+function converter(from: FieldType, to: FieldType): Conv {
+  const label = TYPE_LABEL[to];
+  if (from === 'utf8') {
+    if (to === 'utf8') return (x) => x;
+    if (to === 'bool') return (x) => parseBool(x as string) ?? { error: `invalid input for ${label}: ${quote(x)}` };
+    if (to === 'timestamp') return (x) => parseTimestamp(x as string) ?? { error: `invalid input for ${label}: ${quote(x)}` };
+    if (to === 'float64') return (x) => parseFloatStrict(x as string) ?? { error: `invalid input for ${label}: ${quote(x)}` };
+    return (x) => {
+      const s = (x as string).trim();
+      if (!/^[+-]?\d+$/.test(s)) return { error: `invalid input for ${label}: ${quote(x)}` };
+      return toInteger(Number(s), to, label);
+    };
+  }
+  if (to === 'utf8') {
+    if (from === 'bool') return (x) => (x === 1 ? 'true' : 'false');
+    if (from === 'timestamp') return (x) => formatTimestamp(x as number) ?? { error: `timestamp ${String(x)} is out of range` };
+    return (x) => String(x);
+  }
+  if (to === 'bool') return (x) => x !== 0;
+  if (from === 'bool') return (x) => x;
+  if (to === 'float64') return (x) => x;
+  return (x) => toInteger(Math.trunc(x as number), to, label);
+}
+
+function toInteger(x: number, to: FieldType, label: string): number | { error: string } {
+  const [lo, hi] = to === 'int32' ? [-2147483648, 2147483647] : [-9223372036854775808, 9223372036854775807];
+  if (!Number.isFinite(x) || x < lo || x > hi) return { error: `value ${String(x)} is out of range for ${label}` };
+  return x;
+}
+
+function quote(x: number | string): string {
+  return typeof x === 'string' ? `"${x.length > 64 ? `${x.slice(0, 64)}...` : x}"` : String(x);
+}
+
+export function parseBool(s: string): boolean | null {
+  const t = s.trim().toLowerCase();
+  if (t === 't' || t === 'true' || t === 'y' || t === 'yes' || t === 'on' || t === '1') return true;
+  if (t === 'f' || t === 'false' || t === 'n' || t === 'no' || t === 'off' || t === '0') return false;
+  return null;
+}
+
+export function parseFloatStrict(s: string): number | null {
+  const t = s.trim();
+  if (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(t)) return Number(t);
+  const special = t.toLowerCase().replace(/^\+/, '');
+  if (special === 'nan') return NaN;
+  if (special === 'infinity' || special === 'inf') return Infinity;
+  if (special === '-infinity' || special === '-inf') return -Infinity;
+  return null;
+}
+
+const TS_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+
+/** ISO-8601-like `YYYY-MM-DD[ T]HH:MM[:SS[.fff]][Z|±HH[:MM]]` to ms; no zone means UTC. */
+export function parseTimestamp(s: string): number | null {
+  const m = TS_RE.exec(s.trim());
+  if (!m) return null;
+  const [, y, mo, d, h = '0', mi = '0', sec = '0', frac = '', zone] = m;
+  const ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec), Number(frac.padEnd(3, '0').slice(0, 3)));
+  const check = new Date(ms);
+  // Date.UTC rolls over (Feb 30 -> Mar 2); a real date survives the round trip.
+  if (check.getUTCMonth() !== Number(mo) - 1 || check.getUTCDate() !== Number(d) || Number(h) > 23 || Number(mi) > 59 || Number(sec) > 59) return null;
+  if (Number(y) < 100) return null; // Date.UTC maps years 0..99 to 1900..1999
+  let offset = 0;
+  if (zone && zone.toUpperCase() !== 'Z') {
+    const sign = zone[0] === '-' ? -1 : 1;
+    const digits = zone.slice(1).replace(':', '');
+    offset = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || '0')) * 60000;
+  }
+  return ms - offset;
+}
+
+export function formatTimestamp(ms: number): string | null {
+  const d = new Date(ms);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+}
