@@ -49,7 +49,7 @@ export class JetStreamSink implements Sink {
       h.set(HEADERS.msgId, this.idPrefix + String(++this.records));
       pending[i] = publisher.publish(subject, rows[i]!, h);
     }
-    await Promise.all(pending);
+    void Promise.all(pending).catch(() => undefined);
   }
 
   /** Resolves when JetStream acknowledged every record written so far. */

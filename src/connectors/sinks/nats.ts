@@ -40,7 +40,7 @@ export class NatsSink implements Sink {
     const previous = this.inflight;
     this.inflight = nc.flush();
     this.inflight.catch(() => undefined); // awaited by the next write or flush(); not unhandled meanwhile
-    void previous;
+    await previous;
   }
 
   async flush(): Promise<void> {

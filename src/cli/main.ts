@@ -1,0 +1,82 @@
+// The `rivulet` command line.
+
+import { ApiError } from '../api/client.js';
+import { RivuletError } from '../errors.js';
+import { demoCommand } from './demo.js';
+import { jobsCommand, submitCommand, tailCommand } from './jobs.js';
+import { UsageError } from './options.js';
+import { controllerCommand, serverCommand, workerCommand } from './processes.js';
+import { runCommand } from './run.js';
+
+const USAGE = `usage: rivulet <command> [options]
+
+  server [--nats URL] [--workers N] [--slots N] [--state-dir DIR] [--prefix P]
+                              controller + N worker processes (+ embedded nats-server unless --nats)
+  controller --nats URL       the controller alone (cluster mode)
+  worker --nats URL [--slots N]
+                              one worker process (cluster mode)
+  submit spec.json            submit a job spec (seed-001 JSON)
+  jobs list [--status S] [--limit N] [--offset N]
+  jobs get <job_id>
+  jobs cancel <job_id>
+  tail <job_id> [--subject S] print a job's preview output
+  run spec.json [-s DIR]      embedded stack + this job, output printed; Ctrl-C cancels
+  demo [--seconds N]          run the fraud example for a few seconds
+
+NATS: --nats URL or RIVULET_NATS_URL (default nats://127.0.0.1:4222 for client commands).`;
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
+  server: serverCommand,
+  controller: controllerCommand,
+  worker: workerCommand,
+  submit: submitCommand,
+  jobs: jobsCommand,
+  tail: tailCommand,
+  run: runCommand,
+  demo: demoCommand,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === 'help' || cmd === '--help' || cmd === '-h') {
+    process.stdout.write(`${USAGE}\n`);
+    return cmd ? 0 : 2;
+  }
+  const run = COMMANDS[cmd];
+  if (!run) {
+    process.stderr.write(`unknown command "${cmd}"\n\n${USAGE}\n`);
+    return 2;
+  }
+  try {
+    await run(rest);
+    return 0;
+  } catch (err) {
+    if (err instanceof UsageError || (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      process.stderr.write(`${(err as Error).message}\n`);
+      return 2;
+    }
+    if (err instanceof ApiError) {
+      process.stderr.write(`error ${err.code}: ${err.message}\n`);
+      if (err.details) process.stderr.write(`${JSON.stringify(err.details, null, 2)}\n`);
+      return 1;
+    }
+    if (err instanceof RivuletError) {
+      process.stderr.write(`${err.name}: ${err.message}\n`);
+      return 1;
+    }
+    process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+    return 1;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    // Commands return after their own shutdown; a lingering handle must not keep us alive.
+    process.exitCode = code;
+    setTimeout(() => process.exit(code), 500).unref();
+  },
+  (err) => {
+    process.stderr.write(`${String(err)}\n`);
+    process.exit(1);
+  },
+);
