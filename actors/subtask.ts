@@ -6,7 +6,7 @@ import { failureOf, type FailureInfo } from '../machines/job.js';
 import { observeTransitions } from '../machines/observe.js';
 import { subtaskMachine, type SubtaskContext, type SubtaskStopInput } from '../machines/subtask.js';
 import { createInspector } from '../src/controller/inspect.js';
-import { JobRuntimeError } from '../src/errors.js';
+import { asJobFailure, JobRuntimeError } from '../src/errors.js';
 import { encodeJson } from '../src/nats/codec.js';
 import type { PhysicalTask } from '../src/types.js';
 import { SubtaskRunner, type RunnerDeps } from '../src/worker/subtask-runner.js';
@@ -45,7 +45,7 @@ export class SubtaskActor {
         dataLoop: fromCallback(({ sendBack }) => {
           runner.runInput().then(
             () => sendBack({ type: 'FINISHED' }),
-            (err) => sendBack({ type: 'FAILED', error: failureOf({ error: err }) }),
+            (err) => sendBack({ type: 'FAILED', error: failureOf({ error: asJobFailure(err) }) }),
           );
         }),
         finish: fromPromise<unknown, SubtaskContext>(() => runner.finishOutputs()),

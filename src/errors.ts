@@ -92,3 +92,13 @@ export function asRivuletError(err: unknown): RivuletError {
   const message = err instanceof Error ? err.message : String(err);
   return new InternalError(message, { cause: err });
 }
+
+/**
+ * Classifies a failure inside a running job. Rivulet's own errors keep their domain; anything
+ * else is an unexpected internal fault, which (as in Flink) is worth a restart.
+ */
+export function asJobFailure(err: unknown): RivuletError {
+  if (err instanceof RivuletError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new JobRuntimeError(message, { domain: 'internal', retryable: true, cause: err });
+}

@@ -13,5 +13,5 @@ export function createLogger(name: string, opts: { level?: string; pretty?: bool
       transport: { target: 'pino-pretty', options: { destination: 2, colorize: true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss.l' } },
     });
   }
-  return pino({ name, level }, pino.destination({ fd: 2, sync: false }));
+  return pino({ name, level }, pino.destination({ fd: 2, sync: true }));
 }

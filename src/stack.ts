@@ -36,12 +36,12 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export function spawnWorker(o: { natsUrl: string; prefix: string; slots: number; stdout: 'inherit' | 'pipe' | 'ignore'; env?: NodeJS.ProcessEnv }): ChildProcess {
+export function spawnWorker(o: { natsUrl: string; prefix: string; slots: number; stdout: 'inherit' | 'pipe' | 'ignore'; logLevel: string; env?: NodeJS.ProcessEnv }): ChildProcess {
   if (!existsSync(CLI_ENTRY)) throw new InternalError(`${CLI_ENTRY} is missing: run \`npm run build\` first`);
   // The IPC channel ties the worker's life to ours: it exits when we go, however we go.
   return spawn(process.execPath, [CLI_ENTRY, 'worker', '--nats', o.natsUrl, '--prefix', o.prefix, '--slots', String(o.slots)], {
     stdio: ['ignore', o.stdout, 'inherit', 'ipc'],
-    env: { ...process.env, ...o.env },
+    env: { ...process.env, RIVULET_LOG_LEVEL: process.env.RIVULET_LOG_LEVEL ?? o.logLevel, ...o.env },
   });
 }
 
@@ -58,7 +58,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   const controller = await startController({ nc, prefix: o.prefix, log: o.log, ...(o.heartbeatTimeoutMs ? { heartbeatTimeoutMs: o.heartbeatTimeoutMs } : {}) });
   const workers: ChildProcess[] = [];
   for (let i = 0; i < o.workers; i++) {
-    const child = spawnWorker({ natsUrl, prefix: o.prefix, slots: o.slots ?? 8, stdout: o.workerStdout ?? 'inherit', ...(o.workerEnv ? { env: o.workerEnv } : {}) });
+    const child = spawnWorker({ natsUrl, prefix: o.prefix, slots: o.slots ?? 8, stdout: o.workerStdout ?? 'inherit', logLevel: o.log.level, ...(o.workerEnv ? { env: o.workerEnv } : {}) });
     child.on('exit', (code, signal) => {
       if (!stopping) o.log.warn({ pid: child.pid, code, signal }, 'worker process exited');
     });

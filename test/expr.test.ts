@@ -79,7 +79,7 @@ describe('arithmetic', () => {
     expect(ev('qty + 1')).toEqual([4, 1, -6, 3, null]);
     expect(ev('amount * 2')).toEqual([21, -4, 0, null, 14.5]);
     expect(ev('id - qty')).toEqual([-2, 2, 10, 2, null]);
-    expect(ev('-qty')).toEqual([-3, -0, 7, -2, null]);
+    expect(ev('-qty')).toEqual([-3, 0, 7, -2, null]);
   });
 
   it('integer division truncates toward zero, modulo keeps the dividend sign', () => {
@@ -244,7 +244,8 @@ describe('output names and metadata', () => {
   it('conditions must be bool; a bare NULL condition is a bool', () => {
     const c = compileCondition('qty > 1 AND ok', schema);
     expect(c.type).toBe('bool');
-    expect([...c.evaluate(rows)]).toEqual([true, false, false, true, null]);
+    // Row 5: NULL > 1 AND FALSE is FALSE.
+    expect([...c.evaluate(rows)]).toEqual([true, false, false, true, false]);
     expect(compileCondition('NULL', schema).type).toBe('bool');
     expect(() => compileCondition('qty + 1', schema)).toThrow(/condition must be bool, got int64/);
   });

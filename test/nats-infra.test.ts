@@ -152,14 +152,19 @@ describe('embedded nats-server does not outlive its parent', () => {
     return pid;
   }
 
+  /** Waits for the orphan to die; kills it itself if it does not, so a failure leaves no stray. */
+  async function diesOnItsOwn(pid: number): Promise<boolean> {
+    const died = await waitUntil(() => !isAlive(pid), 10_000);
+    if (!died) process.kill(pid, 'SIGKILL');
+    return died;
+  }
+
   it('kills the server when the parent gets SIGTERM', async () => {
-    const pid = await parentWithServer('sigterm');
-    expect(await waitUntil(() => !isAlive(pid), 10_000)).toBe(true);
+    expect(await diesOnItsOwn(await parentWithServer('sigterm'))).toBe(true);
   });
 
   it('kills the server when the parent calls process.exit()', async () => {
-    const pid = await parentWithServer('exit');
-    expect(await waitUntil(() => !isAlive(pid), 10_000)).toBe(true);
+    expect(await diesOnItsOwn(await parentWithServer('exit'))).toBe(true);
   });
 });
 

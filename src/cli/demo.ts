@@ -65,9 +65,15 @@ export async function demoCommand(argv: string[]): Promise<void> {
     clearInterval(status);
     await new Promise((r) => setTimeout(r, 300));
     unfollow();
-    const cancelled = await client.cancel(job.job_id);
+    const before = await client.get(job.job_id);
+    if (['Finished', 'Failed', 'Stopped'].includes(before.state)) {
+      say(`job ended ${before.state} before the demo did${before.failure_message ? `: ${before.failure_message}` : ''}`);
+    } else {
+      const cancelled = await client.cancel(job.job_id);
+      say(`job ${cancelled.status} at ${cancelled.cancelled_at}`);
+    }
     const final = await client.get(job.job_id);
-    say(`published ${id}, received ${received} on ${output}; job ${cancelled.status} at ${cancelled.cancelled_at}`);
+    say(`published ${id} transactions, received ${received} records on ${output}`);
     say(`final metrics: ${JSON.stringify(final.metrics)}`);
   } finally {
     stop.dispose();

@@ -103,6 +103,8 @@ export class JsPublisher {
   private readonly pending = new Map<number, Entry>();
   /** Refused messages waiting for the stream to take messages again. */
   private held: Entry[] = [];
+  /** Messages to hand to nats.js at the next drain, in send order. */
+  private outbox: Entry[] = [];
   /** publish() calls waiting for room in the window, in call order. */
   private readonly waiting: Waiter[] = [];
   private readonly flushWaiters: FlushWaiter[] = [];
@@ -203,17 +205,35 @@ export class JsPublisher {
     else this.send(entry);
   }
 
+  /**
+   * Queues the message for the next outbox drain. nats.js writes to the socket in a microtask
+   * after each publish, and a caller awaiting every publish() yields to microtasks each time, so
+   * publishing right here would cost one socket write per message (half the CPU at 100 B).
+   * Draining from setImmediate puts every message published in one go into one write.
+   */
   private send(entry: Entry): void {
     entry.state = 'sent';
     entry.sentAt = this.now;
-    try {
-      this.nc.publish(entry.subject, entry.payload, { reply: this.inboxPrefix + entry.ticket, headers: entry.headers });
-    } catch (err) {
-      // Closed connection, payload above max_payload, bad subject: none gets better by retrying.
-      const reason = err instanceof Error ? err.message : String(err);
-      this.fail(new ExternalError(`cannot publish to ${entry.subject}: ${reason}`, { cause: err, retryable: false }));
-    }
+    this.outbox.push(entry);
+    if (this.outbox.length === 1) setImmediate(this.drainOutbox);
   }
+
+  private readonly drainOutbox = (): void => {
+    const batch = this.outbox;
+    this.outbox = [];
+    for (const entry of batch) {
+      if (this.fatal) return;
+      // Settled meanwhile (a late ack of an earlier attempt): nothing to send.
+      if (entry.state !== 'sent' || this.pending.get(entry.ticket) !== entry) continue;
+      try {
+        this.nc.publish(entry.subject, entry.payload, { reply: this.inboxPrefix + entry.ticket, headers: entry.headers });
+      } catch (err) {
+        // Closed connection, payload above max_payload, bad subject: none gets better by retrying.
+        const reason = err instanceof Error ? err.message : String(err);
+        this.fail(new ExternalError(`cannot publish to ${entry.subject}: ${reason}`, { cause: err, retryable: false }));
+      }
+    }
+  };
 
   private onAck(msg: Msg): void {
     const ticket = Number(msg.subject.slice(this.inboxPrefix.length));
@@ -352,6 +372,7 @@ export class JsPublisher {
     this.stats.failed += this.pending.size + this.waiting.length;
     this.pending.clear();
     this.held = [];
+    this.outbox = [];
     this.probe = null;
     this.clearProbeTimer();
     for (const w of this.waiting.splice(0)) w.reject(err);

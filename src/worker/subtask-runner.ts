@@ -10,7 +10,7 @@ import { createSink, createSource } from '../connectors/registry.js';
 import type { ConnectorContext, Source, SourceContext } from '../connectors/types.js';
 import { ShuffleReader } from '../dataflow/shuffle/reader.js';
 import { ShuffleWriter } from '../dataflow/shuffle/writer.js';
-import { asRivuletError } from '../errors.js';
+import { asJobFailure } from '../errors.js';
 import { JsPublisher } from '../nats/js-publisher.js';
 import { buildChain, type TaskChain } from '../operators/chain.js';
 import type { PhysicalTask } from '../types.js';
@@ -138,7 +138,12 @@ export class SubtaskRunner {
     const input = this.reader
       ? this.reader.run((batch, bytes) => this.process(batch, bytes))
       : this.source!.done;
-    await Promise.race([input, this.failure]);
+    try {
+      await Promise.race([input, this.failure]);
+    } catch (err) {
+      this.log.error({ err }, 'data path failed');
+      throw asJobFailure(err);
+    }
   }
 
   /** After the input ended: flushes sinks and sends end-of-stream downstream. */
@@ -171,7 +176,7 @@ export class SubtaskRunner {
       await this.outputs!.write(out);
       this.metrics.bytes_out = this.outputs!.bytesOut;
     } catch (err) {
-      const e = asRivuletError(err);
+      const e = asJobFailure(err);
       this.failed(e);
       throw e;
     }

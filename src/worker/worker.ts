@@ -47,7 +47,7 @@ export async function startWorker(o: WorkerOptions): Promise<WorkerHandle> {
   const actors = new Map<string, SubtaskActor>();
 
   const sendEvent = (a: SubtaskActor, event: SubtaskEventKind, err?: unknown) => {
-    const msg: TaskEventMsg = { worker_id: id, job_id: a.jobId, run_id: a.runId, task_id: a.taskId, subtask_index: a.index, event };
+    const msg: TaskEventMsg = { worker_id: id, job_id: a.jobId, run_id: a.runId, task_id: a.taskId, subtask_index: a.index, event, metrics: a.metrics };
     if (err !== undefined) {
       const e = asRivuletError(err);
       msg.error = { name: e.name, message: e.message, domain: e.domain, retryable: e.retryable };

@@ -49,7 +49,7 @@ export class JetStreamSink implements Sink {
       h.set(HEADERS.msgId, this.idPrefix + String(++this.records));
       pending[i] = publisher.publish(subject, rows[i]!, h);
     }
-    void Promise.all(pending).catch(() => undefined);
+    await Promise.all(pending);
   }
 
   /** Resolves when JetStream acknowledged every record written so far. */

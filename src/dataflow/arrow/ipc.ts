@@ -126,7 +126,7 @@ const MAX_CACHED_SCHEMAS = 256;
 /** Decodes one encodeBatch message. The batch may view `bytes`: do not modify them afterwards. */
 export function decodeBatch(bytes: Uint8Array): arrow.RecordBatch {
   // Typed-array views need aligned memory; a message cut out of a socket buffer may not be.
-  if (bytes.byteOffset % 8 !== 0) bytes = bytes.slice();
+  if (bytes.byteOffset % 8 !== 0) bytes = copyBytes(bytes);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const first = frameAt(view, 0);
   if (first.eos || Table.root(view, first.meta).int(1, 1) !== HEADER_SCHEMA) {
@@ -190,11 +190,18 @@ function readColumns(bytes: Uint8Array, view: DataView, header: Table, body: num
   });
 }
 
+/** A real copy: on a Node Buffer (as NATS hands out) `.slice()` is only another view. */
+function copyBytes(b: Uint8Array): Uint8Array {
+  const c = new Uint8Array(b.byteLength);
+  c.set(b);
+  return c;
+}
+
 type ArrayCtor<T> = { new (buffer: ArrayBuffer, byteOffset: number, length: number): T; BYTES_PER_ELEMENT: number };
 
 /** A typed view of `n` elements over `b`, copying only if the bytes are misaligned for the type. */
 function typed<T>(Ctor: ArrayCtor<T>, b: Uint8Array, n: number): T {
-  if (b.byteOffset % Ctor.BYTES_PER_ELEMENT !== 0) b = b.slice();
+  if (b.byteOffset % Ctor.BYTES_PER_ELEMENT !== 0) b = copyBytes(b);
   return new Ctor(b.buffer as ArrayBuffer, b.byteOffset, n);
 }
 

@@ -3,8 +3,7 @@
 // toward zero (DataFusion/Arrow semantics) and is range-checked.
 
 import type { FieldType } from '../../types.js';
-import { type Col, type Mask } from './col.js';
-import { isActive, isNumeric, type Ctx, type Kernel, type Site } from './plan.js';
+import { isActive, isNumeric, type Kernel, type Site } from './plan.js';
 import { StrBuilder, decode } from './utf8.js';
 
 /** Whether CAST(from AS to) is allowed at all. */
@@ -35,18 +34,35 @@ export function castKernel(from: FieldType, to: FieldType, site: Site): Kernel {
     const read: (i: number) => number | string =
       a.t === 'str' ? (i) => decode(a.bytes, a.offsets[i]!, a.offsets[i + 1]!) : (i) => a.v[i]!;
     const valid = a.valid === null ? new Uint8Array(n).fill(1) : a.valid.slice();
-    const values: Result[] = new Array(n);
-    for (let i = 0; i < n; i++) {
-      if (valid[i] === 0) continue;
+    /** Converted value of row i, or undefined for NULL (and for failures in unreached rows). */
+    const row = (i: number): Result | undefined => {
+      if (valid[i] === 0) return undefined;
       const r = conv(read(i));
-      if (typeof r === 'object') {
-        if (isActive(ctx, i)) ctx.fail(site, r.error);
-        valid[i] = 0;
-        continue;
+      if (typeof r !== 'object') return r;
+      if (isActive(ctx, i)) ctx.fail(site, r.error);
+      valid[i] = 0;
+      return undefined;
+    };
+    if (to === 'utf8') {
+      const b = new StrBuilder(n);
+      for (let i = 0; i < n; i++) {
+        const r = row(i);
+        if (r !== undefined) b.pushString(r as string);
+        b.endRow();
       }
-      values[i] = r;
+      return b.finish(valid);
     }
-    return assemble(to, values, valid, ctx);
+    if (to === 'bool') {
+      const v = new Uint8Array(n);
+      for (let i = 0; i < n; i++) v[i] = row(i) === true ? 1 : 0;
+      return { t: 'bool', v, valid };
+    }
+    const v = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const r = row(i);
+      if (r !== undefined) v[i] = r as number;
+    }
+    return { t: 'num', v, valid };
   };
 }
 
@@ -69,26 +85,6 @@ function numericCast(from: FieldType, to: FieldType, site: Site): Kernel {
     }
     return { t: 'num', v: out, valid: a.valid };
   };
-}
-
-function assemble(to: FieldType, values: Result[], valid: Mask, ctx: Ctx): Col {
-  const n = ctx.n;
-  if (to === 'utf8') {
-    const b = new StrBuilder(n);
-    for (let i = 0; i < n; i++) {
-      if (valid[i] === 1) b.pushString(values[i] as string);
-      b.endRow();
-    }
-    return b.finish(valid);
-  }
-  if (to === 'bool') {
-    const v = new Uint8Array(n);
-    for (let i = 0; i < n; i++) v[i] = values[i] === true ? 1 : 0;
-    return { t: 'bool', v, valid };
-  }
-  const v = new Float64Array(n);
-  for (let i = 0; i < n; i++) if (valid[i] === 1) v[i] = values[i] as number;
-  return { t: 'num', v, valid };
 }
 
 function converter(from: FieldType, to: FieldType): Conv {

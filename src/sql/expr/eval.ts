@@ -168,7 +168,8 @@ export function broadcast(type: VType, value: ConstValue, n: number): Col {
   return col;
 }
 
-function makeBroadcast(kind: 'num' | 'bool' | 'str', value: ConstValue, n: number): Col {
+/** A fresh (uncached) constant column, for results handed out of the engine. */
+export function makeBroadcast(kind: 'num' | 'bool' | 'str', value: ConstValue, n: number): Col {
   const valid = value === null ? new Uint8Array(n) : null;
   if (kind === 'num') return { t: 'num', v: new Float64Array(n).fill(typeof value === 'number' ? value : 0), valid };
   if (kind === 'bool') return { t: 'bool', v: new Uint8Array(n).fill(value === true ? 1 : 0), valid };

@@ -138,7 +138,8 @@ export function buildCall(call: FnCall): Plan {
   const n = call.args.length;
   if (n < def.min || n > def.max) {
     const want = def.min === def.max ? `${def.min}` : def.max === Infinity ? `at least ${def.min}` : `${def.min} or ${def.max}`;
-    throw new ExprCompileError(`${call.name}() takes ${want} argument${want === '1' ? '' : 's'}, got ${n}`, call.site.pos);
+    const noun = want === '1' || want === 'at least 1' ? 'argument' : 'arguments';
+    throw new ExprCompileError(`${call.name}() takes ${want} ${noun}, got ${n}`, call.site.pos);
   }
   return def.build(call);
 }

@@ -12,9 +12,9 @@ import type { FieldType, Schema } from '../../types.js';
 import { ExprCompileError } from './ast.js';
 import { hasFieldType, readColumn, toVector } from './arrow.js';
 import { retype, typeLabel } from './coerce.js';
-import { evaluatePlan } from './eval.js';
-import { lineCol, parseExpression } from './parse.js';
 import type { Col } from './col.js';
+import { evaluatePlan, makeBroadcast } from './eval.js';
+import { lineCol, parseExpression } from './parse.js';
 import { kindOf, type Plan, type Site } from './plan.js';
 import { render } from './render.js';
 import { typecheck } from './typecheck.js';
@@ -98,7 +98,10 @@ class Compiled implements CompiledExpr {
       const data = this.columnData(batch, plan.index);
       if (hasFieldType(data.type, this.type)) return batch.getChildAt(this.bind(batch, plan.index))!;
     }
-    const col = evaluatePlan(plan, n, (index) => this.readField(batch, index), (site, message) => this.fail(site, message));
+    // A constant result must not share the evaluator's cached broadcast arrays with the caller.
+    const col = plan.k === 'const'
+      ? makeBroadcast(kindOf(plan.type), plan.value, n)
+      : evaluatePlan(plan, n, (index) => this.readField(batch, index), (site, message) => this.fail(site, message));
     return toVector(col, this.type, n);
   }
 
