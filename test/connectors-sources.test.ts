@@ -52,7 +52,7 @@ sourceConformance({
     const subject = uniqueName('src.nats');
     let next = 0;
     return {
-      source: createSource({ type: 'nats', config: { subject, format: 'json', schema: RECORD_SCHEMA } }),
+      source: new NatsSource({ subject, format: 'json', schema: RECORD_SCHEMA }),
       async produce(n) {
         for (let i = 0; i < n; i++) nc.publish(subject, record(next++));
         await nc.flush();
@@ -75,7 +75,7 @@ sourceConformance({
     const js = jetstream(nc);
     let next = 0;
     return {
-      source: createSource({ type: 'jetstream', config: { stream, subject, format: 'json', schema: RECORD_SCHEMA } }),
+      source: new JetStreamSource({ stream, subject, format: 'json', schema: RECORD_SCHEMA }),
       // The source creates the stream in start(); the suite produces only after start().
       async produce(n) {
         await Promise.all(range(n).map(() => js.publish(subject, record(next++))));

@@ -255,3 +255,15 @@ describe('output names and metadata', () => {
     expect([...e.evaluate(rows)]).toEqual(Array(5).fill('A-3'));
   });
 });
+
+describe('lazy evaluation', () => {
+  it('skips the right side of AND/OR when the left side decides every row', () => {
+    expect(ev('FALSE AND 10 / qty > 0')).toEqual(Array(5).fill(false));
+    expect(ev('TRUE OR 10 / qty > 0')).toEqual(Array(5).fill(true));
+    expect(ev('qty IS NULL OR qty = 0 OR 10 / qty > 0')).toEqual([true, true, false, true, true]);
+  });
+
+  it('still raises for rows that do reach a failing operand', () => {
+    expect(() => ev('TRUE AND 10 / qty > 0')).toThrow(/division by zero in "10 \/ qty"/);
+  });
+});

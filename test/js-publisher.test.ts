@@ -76,6 +76,9 @@ describe('JsPublisher', () => {
       }
       await pub.flush();
     })();
+    // If the producer fails, stop consuming so the test fails now instead of timing out.
+    let stopConsuming = () => {};
+    producing.catch(() => stopConsuming());
 
     // Nobody consumes yet: the stream fills (~30 messages) and publish() must stall.
     await sleep(400);
@@ -92,6 +95,7 @@ describe('JsPublisher', () => {
     const consumer = await jetstream(t.nc).consumers.get(name, 'slow');
     const ids: string[] = [];
     const messages = await consumer.consume({ max_messages: 8 });
+    stopConsuming = () => messages.stop();
     for await (const m of messages) {
       ids.push(m.headers?.get('Nats-Msg-Id') ?? '');
       await m.ackAck();

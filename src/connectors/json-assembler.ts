@@ -15,6 +15,8 @@ export class JsonBatchAssembler {
   /** The last emit handed on; each new one starts after it. */
   private tail: Promise<void> = Promise.resolve();
   /** Position the rows in the builder take us to once they are handed on. */
+  /** Rows in batches waiting for the emit before them to resolve. */
+  private queued = 0;
   private pendingPosition: number;
   private handedPosition: number;
 
@@ -38,9 +40,9 @@ export class JsonBatchAssembler {
     return this.handedPosition;
   }
 
-  /** Rows decoded but not yet handed on. */
+  /** Rows decoded whose emit has not started yet: the builder's, plus batches queued behind an emit. */
   get buffered(): number {
-    return this.builder.length;
+    return this.builder.length + this.queued;
   }
 
   /**
@@ -63,8 +65,13 @@ export class JsonBatchAssembler {
     this.clearTimer();
     if (this.builder.length > 0) {
       const batch = this.builder.finish();
+      const rows = batch.numRows;
+      this.queued += rows;
       this.handedPosition = this.pendingPosition;
-      const next = this.tail.then(() => this.ctx.emit(batch));
+      const next = this.tail.then(() => {
+        this.queued -= rows;
+        return this.ctx.emit(batch);
+      });
       next.catch((err) => this.onError(err));
       // A failed emit fails every later one too, without calling emit again.
       this.tail = next;

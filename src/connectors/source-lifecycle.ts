@@ -34,6 +34,14 @@ export abstract class LoopSource implements Source {
 
   abstract start(ctx: SourceContext): Promise<void>;
 
+  /**
+   * Rows read but not yet handed to emit. Reading pauses while an emit is pending, so this stays
+   * below about one batch: the bound on what a slow downstream makes a source hold.
+   */
+  get bufferedRows(): number {
+    return 0;
+  }
+
   stop(drain: boolean): Promise<void> {
     this.stopped ??= this.shutdown(drain);
     return this.stopped;
@@ -84,7 +92,7 @@ export abstract class LoopSource implements Source {
   private async shutdown(drain: boolean): Promise<void> {
     if (!drain) this.halted = true;
     this.requestStop();
-    if (drain) {
+    if (true) {
       await this.loop;
       if (!this.failure) await this.drainPending().catch((err: unknown) => this.fail(err));
     } else {

@@ -37,6 +37,8 @@ export interface ControllerOptions {
 export interface ControllerHandle {
   jobs: Map<string, JobRecord>;
   workers: WorkerRegistry;
+  /** job_id → its current run (placement and subtask status). */
+  runs: ControllerDeps['runs'];
   api: JobApi;
   stop(): Promise<void>;
 }
@@ -73,8 +75,8 @@ export async function startController(o: ControllerOptions): Promise<ControllerH
       inspect: createInspector((ev) => nc.publish(s.inspect(job_id), encodeJson({ job_id, ...ev })), { idPrefix: `controller/${job_id}` }),
     });
     observeTransitions(actor, { log: log.child({ job_id }), now: Date.now, name: `job ${job_id}` });
-    actor.subscribe({ error: (err) => log.error({ err, job_id }, 'job actor crashed') });
     const job = new JobRecord(job_id, spec, Date.now(), actor);
+    actor.subscribe({ next: () => syncRun(job), error: (err) => log.error({ err, job_id }, 'job actor crashed') });
     jobs.set(job_id, job);
     actor.start();
     return job;
@@ -136,17 +138,28 @@ export async function startController(o: ControllerOptions): Promise<ControllerH
     const job = jobs.get(ev.job_id);
     const run = deps.runs.get(ev.job_id);
     if (!job || !run || run.runId !== ev.run_id) return;
-    const signal = run.onEvent(ev);
-    if (ev.event === 'failed') log.warn({ job_id: ev.job_id, task_id: ev.task_id, subtask: ev.subtask_index, error: ev.error }, 'subtask failed');
-    if (signal === 'failed' && ev.error) {
-      job.actor.send({ type: 'TASK_FAILED', error: { message: `${ev.task_id}/${ev.subtask_index}: ${ev.error.message}`, domain: ev.error.domain as 'user', retryable: ev.error.retryable } });
-    } else if (signal === 'sources_finished') {
-      job.actor.send({ type: 'SOURCES_FINISHED' });
-    } else if (signal === 'all_finished') {
-      job.actor.send({ type: 'SOURCES_FINISHED' });
-      job.actor.send({ type: 'ALL_FINISHED' });
-    }
+    if (run.onEvent(ev)) log.warn({ job_id: ev.job_id, task_id: ev.task_id, subtask: ev.subtask_index, error: ev.error }, 'subtask failed');
+    syncRun(job);
   };
+
+  /**
+   * A subtask can fail or a short bounded job end before the controller has seen every deploy
+   * reply (still Scheduling), when the machine would ignore the signal. So the run's state is
+   * re-checked on every task event and on every job transition.
+   */
+  function syncRun(job: JobRecord): void {
+    const run = deps.runs.get(job.job_id);
+    if (!run) return;
+    const live = job.state === 'Running' || job.state === 'Finishing';
+    if (live && run.failure && !run.failureReported) {
+      run.failureReported = true;
+      const f = run.failure;
+      job.actor.send({ type: 'TASK_FAILED', error: { message: f.message, domain: f.domain as 'user' | 'external' | 'internal', retryable: f.retryable } });
+      return;
+    }
+    if (job.state === 'Running' && run.sourcesDone()) job.actor.send({ type: 'SOURCES_FINISHED' });
+    if (job.state === 'Finishing' && run.allDone()) job.actor.send({ type: 'ALL_FINISHED' });
+  }
 
   const subs: Subscription[] = [
     nc.subscribe(s.control.register, {
@@ -192,6 +205,7 @@ export async function startController(o: ControllerOptions): Promise<ControllerH
   return {
     jobs,
     workers,
+    runs: deps.runs,
     api,
     async stop() {
       clearInterval(tick);

@@ -6,18 +6,17 @@ import type { SubtaskEventKind, SubtaskMetrics, TaskEventMsg } from '../wire.js'
 
 export type SubtaskStatus = 'deploying' | SubtaskEventKind;
 
-/** What a task event means for the job as a whole. */
-export type RunSignal = 'sources_finished' | 'all_finished' | 'failed' | null;
-
 const key = (task: string, index: number) => `${task}/${index}`;
 
 export class JobRun {
   readonly status = new Map<string, SubtaskStatus>();
   /** Last counters seen per subtask (heartbeats, then the final event). */
   readonly metrics = new Map<string, SubtaskMetrics>();
+  /** The first subtask failure of this run, until the job has been told. */
+  failure: { message: string; domain: string; retryable: boolean } | null = null;
+  failureReported = false;
   private readonly sourceKeys = new Set<string>();
   private readonly sinkTasks = new Set<string>();
-  private finishedSignalled = false;
   private resolveFinished!: () => void;
   /** Resolves when every subtask of the run has finished (bounded input fully processed). */
   readonly allFinished = new Promise<void>((resolve) => (this.resolveFinished = resolve));
@@ -44,26 +43,24 @@ export class JobRun {
     return this.assignments.some((a) => a.worker_id === id);
   }
 
-  /** Records a subtask event and says what it means for the job. */
-  onEvent(ev: TaskEventMsg): RunSignal {
+  /** Records a subtask event; returns true when it is a failure. */
+  onEvent(ev: TaskEventMsg): boolean {
     const k = key(ev.task_id, ev.subtask_index);
-    if (!this.status.has(k)) return null;
     const prev = this.status.get(k);
-    // A late `running` must not undo a terminal status.
-    if (ev.event === 'running' && prev !== 'deploying') return null;
+    // Unknown subtasks are ignored; a late `running` must not undo a terminal status.
+    if (prev === undefined || (ev.event === 'running' && prev !== 'deploying')) return false;
     this.status.set(k, ev.event);
     if (ev.metrics) this.metrics.set(k, ev.metrics);
-    if (ev.event === 'failed') return 'failed';
-    if (ev.event !== 'finished') return null;
-    if ([...this.status.values()].every((s) => s === 'finished')) {
-      this.resolveFinished();
-      return 'all_finished';
+    if (ev.event === 'failed') {
+      this.failure ??= {
+        message: `${ev.task_id}/${ev.subtask_index}: ${ev.error?.message ?? 'failed'}`,
+        domain: ev.error?.domain ?? 'internal',
+        retryable: ev.error?.retryable ?? true,
+      };
+      return true;
     }
-    if (!this.finishedSignalled && [...this.sourceKeys].every((s) => this.status.get(s) === 'finished')) {
-      this.finishedSignalled = true;
-      return 'sources_finished';
-    }
-    return null;
+    if (this.allDone()) this.resolveFinished();
+    return false;
   }
 
   observe(m: SubtaskMetrics): void {
@@ -73,6 +70,16 @@ export class JobRun {
     // Final counters from a terminal event win over an older heartbeat.
     if (st === 'finished' || st === 'failed' || st === 'stopped') return;
     this.metrics.set(k, m);
+  }
+
+  /** Every source subtask has ended. */
+  sourcesDone(): boolean {
+    return [...this.sourceKeys].every((s) => this.status.get(s) === 'finished');
+  }
+
+  /** Every subtask has ended. */
+  allDone(): boolean {
+    return [...this.status.values()].every((s) => s === 'finished');
   }
 
   isSourceTask(taskId: string): boolean {

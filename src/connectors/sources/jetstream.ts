@@ -106,6 +106,10 @@ export class JetStreamSource extends LoopSource {
     this.consumer?.delete().catch(() => undefined);
   }
 
+  override get bufferedRows(): number {
+    return this.assembler?.buffered ?? 0;
+  }
+
   protected override drainPending(): Promise<void> {
     return this.assembler?.flush() ?? Promise.resolve();
   }

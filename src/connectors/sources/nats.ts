@@ -68,6 +68,10 @@ export class NatsSource extends LoopSource {
     if (this.sub && !this.sub.isClosed()) this.sub.unsubscribe();
   }
 
+  override get bufferedRows(): number {
+    return this.assembler?.buffered ?? 0;
+  }
+
   protected override drainPending(): Promise<void> {
     return this.assembler?.flush() ?? Promise.resolve();
   }

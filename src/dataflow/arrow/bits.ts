@@ -74,11 +74,5 @@ export function alignedBits(bitmap: Uint8Array, offset: number, length: number):
   return out;
 }
 
-export function countSet(bitmap: Uint8Array, offset: number, length: number): number {
-  let n = 0;
-  for (let i = 0; i < length; i++) if (getBit(bitmap, offset + i)) n++;
-  return n;
-}
-
 const POPCOUNT = new Uint8Array(256);
 for (let i = 1; i < 256; i++) POPCOUNT[i] = (i & 1) + POPCOUNT[i >> 1];

@@ -6,6 +6,7 @@
 // `valueOffsets` are sliced and index into unsliced `values` bytes.
 
 import * as arrow from 'apache-arrow';
+import { InternalError } from '../../errors.js';
 
 export type FixedArray = Int32Array | BigInt64Array | Float64Array;
 
@@ -14,18 +15,22 @@ export type Layout = 'w32' | 'w64' | 'bit' | 'utf8';
 
 export function layoutOf(type: arrow.DataType): Layout {
   switch (type.typeId) {
-    case arrow.Type.Int:
-      return (type as arrow.Int).bitWidth === 64 ? 'w64' : 'w32';
+    case arrow.Type.Int: {
+      const bits = (type as arrow.Int).bitWidth;
+      if (bits === 32 || bits === 64) return bits === 32 ? 'w32' : 'w64';
+      break;
+    }
     case arrow.Type.Float:
+      if ((type as arrow.Float).precision === arrow.Precision.DOUBLE) return 'w64';
+      break;
     case arrow.Type.Timestamp:
       return 'w64';
     case arrow.Type.Bool:
       return 'bit';
     case arrow.Type.Utf8:
       return 'utf8';
-    default:
-      throw new TypeError(`unsupported Arrow type ${String(type)}`);
   }
+  throw new InternalError(`unsupported Arrow type ${String(type)}`);
 }
 
 const NO_BITMAP = new Uint8Array(0);

@@ -10,7 +10,7 @@
 //  84  nodes: u32 count, then FieldNode { length: i64, null_count: i64 } from 88
 //      buffers: u32 count, then Buffer { offset: i64, length: i64 }, 8-aligned
 
-export const METADATA_V5 = 4;
+const METADATA_V5 = 4;
 export const HEADER_SCHEMA = 1;
 export const HEADER_RECORD_BATCH = 3;
 

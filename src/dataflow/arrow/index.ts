@@ -10,3 +10,8 @@ export { batchToJsonBytes, batchToJsonRows } from './json-encode.js';
 export { concatBatches, filterBatch, selectColumns, takeRows } from './select.js';
 export { arrowType, emptyBatch, fieldTypeOf, fromArrowSchema, toArrowSchema } from './schema.js';
 export { formatTimestamp, parseTimestamp } from './timestamp.js';
+
+// For kernels that read columns directly (row i of a bitmap is bit `data.offset + i`).
+export { getBit } from './bits.js';
+export { singleData } from './concat.js';
+export { validityOf } from './data.js';

@@ -15,7 +15,7 @@ const INT64_MIN = -9223372036854775808n;
 const INT64_MAX = 9223372036854775807n;
 const INT64_DIGITS = /^-?\d{1,19}$/;
 
-export function jsonType(v: unknown): string {
+function jsonType(v: unknown): string {
   return v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v;
 }
 
@@ -74,9 +74,9 @@ abstract class ColumnBuilder {
     const n = this.length;
     const bitmap = this.nulls > 0 ? packBytes(this.validity, n).bitmap : null;
     const data = this.finishData(n, bitmap, this.nulls);
+    this.validity.fill(0, 0, n);
     this.length = 0;
     this.nulls = 0;
-    this.validity = new Uint8Array(this.capacity);
     this.reset();
     return data;
   }
@@ -112,7 +112,7 @@ class Int32Column extends ColumnBuilder {
     this.values = grown(this.values, capacity);
   }
   protected reset(): void {
-    this.values = new (this.values.constructor as new (n: number) => typeof this.values)(this.capacity);
+    this.values = new Int32Array(this.capacity);
   }
   protected finishData(n: number, bitmap: Uint8Array | null, nulls: number): arrow.Data {
     return fixedData(arrowType('int32'), n, this.values.subarray(0, n), bitmap, nulls);
@@ -134,7 +134,7 @@ class Float64Column extends ColumnBuilder {
     this.values = grown(this.values, capacity);
   }
   protected reset(): void {
-    this.values = new (this.values.constructor as new (n: number) => typeof this.values)(this.capacity);
+    this.values = new Float64Array(this.capacity);
   }
   protected finishData(n: number, bitmap: Uint8Array | null, nulls: number): arrow.Data {
     return fixedData(arrowType('float64'), n, this.values.subarray(0, n), bitmap, nulls);
@@ -221,7 +221,7 @@ class BoolColumn extends ColumnBuilder {
     this.values = grown(this.values, capacity);
   }
   protected reset(): void {
-    this.values = new (this.values.constructor as new (n: number) => typeof this.values)(this.capacity);
+    this.values = new Uint8Array(this.capacity);
   }
   protected finishData(n: number, bitmap: Uint8Array | null, nulls: number): arrow.Data {
     return fixedData(arrowType('bool'), n, packBytes(this.values, n).bitmap, bitmap, nulls);

@@ -24,7 +24,8 @@ export class JsonBatchBuilder {
     this.names = schema.fields.map((f) => f.name);
     this.required = schema.fields.map((f) => f.nullable === false);
     this.ownOnly = this.names.map((n) => n in Object.prototype);
-    this.columns = schema.fields.map((f) => columnBuilder(f.type, Math.max(1, capacity)));
+    const rows = Number.isFinite(capacity) && capacity >= 1 ? Math.floor(capacity) : 1024;
+    this.columns = schema.fields.map((f) => columnBuilder(f.type, rows));
   }
 
   get length(): number {

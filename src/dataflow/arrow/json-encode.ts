@@ -3,6 +3,7 @@
 
 import type * as arrow from 'apache-arrow';
 import { Buffer, isAscii } from 'node:buffer';
+import { InternalError } from '../../errors.js';
 import { getBit } from './bits.js';
 import { singleData } from './concat.js';
 import { validityOf, words } from './data.js';
@@ -92,7 +93,7 @@ function formatColumn(data: arrow.Data): string[] {
       formatUtf8(data, out);
       break;
     default:
-      throw new TypeError(`cannot write ${String(data.type)} as JSON`);
+      throw new InternalError(`cannot write ${String(data.type)} as JSON`);
   }
   const validity = validityOf(data);
   if (validity) for (let i = 0; i < n; i++) if (!getBit(validity, data.offset + i)) out[i] = 'null';

@@ -2,6 +2,7 @@
 // does not parse fails the job instead of silently becoming NULL. Float -> integer truncates
 // toward zero (DataFusion/Arrow semantics) and is range-checked.
 
+import { formatTimestamp, parseTimestamp } from '../../dataflow/arrow/index.js';
 import type { FieldType } from '../../types.js';
 import { isActive, isNumeric, type Kernel, type Site } from './plan.js';
 import { StrBuilder, decode } from './utf8.js';
@@ -92,7 +93,7 @@ function converter(from: FieldType, to: FieldType): Conv {
   if (from === 'utf8') {
     if (to === 'utf8') return (x) => x;
     if (to === 'bool') return (x) => parseBool(x as string) ?? { error: `invalid input for ${label}: ${quote(x)}` };
-    if (to === 'timestamp') return (x) => parseTimestamp(x as string) ?? { error: `invalid input for ${label}: ${quote(x)}` };
+    if (to === 'timestamp') return (x) => parseTimestampText(x as string) ?? { error: `invalid input for ${label}: ${quote(x)}` };
     if (to === 'float64') return (x) => parseFloatStrict(x as string) ?? { error: `invalid input for ${label}: ${quote(x)}` };
     return (x) => {
       const s = (x as string).trim();
@@ -102,7 +103,7 @@ function converter(from: FieldType, to: FieldType): Conv {
   }
   if (to === 'utf8') {
     if (from === 'bool') return (x) => (x === 1 ? 'true' : 'false');
-    if (from === 'timestamp') return (x) => formatTimestamp(x as number) ?? { error: `timestamp ${String(x)} is out of range` };
+    if (from === 'timestamp') return (x) => formatTimestamp(x as number);
     return (x) => String(x);
   }
   if (to === 'bool') return (x) => x !== 0;
@@ -121,14 +122,14 @@ function quote(x: number | string): string {
   return typeof x === 'string' ? `"${x.length > 64 ? `${x.slice(0, 64)}...` : x}"` : String(x);
 }
 
-export function parseBool(s: string): boolean | null {
+function parseBool(s: string): boolean | null {
   const t = s.trim().toLowerCase();
   if (t === 't' || t === 'true' || t === 'y' || t === 'yes' || t === 'on' || t === '1') return true;
   if (t === 'f' || t === 'false' || t === 'n' || t === 'no' || t === 'off' || t === '0') return false;
   return null;
 }
 
-export function parseFloatStrict(s: string): number | null {
+function parseFloatStrict(s: string): number | null {
   const t = s.trim();
   if (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(t)) return Number(t);
   const special = t.toLowerCase().replace(/^\+/, '');
@@ -138,28 +139,8 @@ export function parseFloatStrict(s: string): number | null {
   return null;
 }
 
-const TS_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
-
-/** ISO-8601-like `YYYY-MM-DD[ T]HH:MM[:SS[.fff]][Z|±HH[:MM]]` to ms; no zone means UTC. */
-export function parseTimestamp(s: string): number | null {
-  const m = TS_RE.exec(s.trim());
-  if (!m) return null;
-  const [, y, mo, d, h = '0', mi = '0', sec = '0', frac = '', zone] = m;
-  const ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec), Number(frac.padEnd(3, '0').slice(0, 3)));
-  const check = new Date(ms);
-  // Date.UTC rolls over (Feb 30 -> Mar 2); a real date survives the round trip.
-  if (check.getUTCMonth() !== Number(mo) - 1 || check.getUTCDate() !== Number(d) || Number(h) > 23 || Number(mi) > 59 || Number(sec) > 59) return null;
-  if (Number(y) < 100) return null; // Date.UTC maps years 0..99 to 1900..1999
-  let offset = 0;
-  if (zone && zone.toUpperCase() !== 'Z') {
-    const sign = zone[0] === '-' ? -1 : 1;
-    const digits = zone.slice(1).replace(':', '');
-    offset = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || '0')) * 60000;
-  }
-  return ms - offset;
-}
-
-export function formatTimestamp(ms: number): string | null {
-  const d = new Date(ms);
-  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+/** Timestamp text as JSON input accepts it (RFC 3339 / ISO 8601, no offset = UTC), or null. */
+export function parseTimestampText(s: string): number | null {
+  const ms = parseTimestamp(s.trim());
+  return Number.isNaN(ms) ? null : ms;
 }

@@ -6,7 +6,7 @@
 // timestamps (or string literals that parse as one), utf8 and bool only with themselves.
 
 import { ExprCompileError } from './ast.js';
-import { parseTimestamp } from './cast.js';
+import { parseTimestampText } from './cast.js';
 import type { Domain } from './compare.js';
 import { constPlan, isInteger, isNumeric, type Plan, type VType } from './plan.js';
 
@@ -22,17 +22,17 @@ export function retype(p: Plan, t: VType): Plan {
   return p.k === 'const' && p.type === 'null' ? constPlan(t, null) : p;
 }
 
-/** Adapts `a` to type `t` if an implicit coercion exists; null otherwise. */
-export function coerceTo(a: Arg, t: VType): Plan | null {
+/** Adapts `a` to type `t`, which unify() has already found compatible. */
+function coerceTo(a: Arg, t: VType): Plan {
   const p = a.plan;
   if (p.type === t || p.type === 'null') return retype(p, t);
   if (isNumeric(p.type) && isNumeric(t)) return p; // same Float64Array representation
   if (t === 'timestamp' && p.type === 'utf8' && p.k === 'const' && typeof p.value === 'string') {
-    const ms = parseTimestamp(p.value);
+    const ms = parseTimestampText(p.value);
     if (ms === null) throw new ExprCompileError(`invalid timestamp literal '${p.value}' (expected e.g. 2024-01-31T12:00:00Z)`, a.pos);
     return constPlan('timestamp', ms);
   }
-  return null;
+  throw new Error(`internal: no coercion from ${p.type} to ${t}`);
 }
 
 /** The type two types unify to, or null when they do not mix. */
@@ -55,7 +55,7 @@ function unify(args: Arg[], message: (a: VType, b: VType) => string, pos?: numbe
     if (u === null) throw new ExprCompileError(message(type, a.plan.type), pos ?? a.pos);
     type = u;
   }
-  return { type, plans: args.map((a) => coerceTo(a, type)!) };
+  return { type, plans: args.map((a) => coerceTo(a, type)) };
 }
 
 /** Unifies CASE branches, COALESCE/GREATEST arguments, IN lists. `what` names them in errors. */
@@ -70,7 +70,7 @@ export function comparable(l: Arg, r: Arg, pos: number): { l: Plan; r: Plan; dom
   return { l: plans[0]!, r: plans[1]!, domain: domainOf(type) };
 }
 
-export function domainOf(t: VType): Domain {
+function domainOf(t: VType): Domain {
   return t === 'utf8' ? 'str' : t === 'bool' ? 'bool' : 'num';
 }
 

@@ -23,9 +23,6 @@ function precOf(a: Ast): number {
     case 'between':
     case 'like':
       return PREC.pred;
-    case 'lit':
-      // A negative number literal binds like unary minus.
-      return typeof a.value === 'number' && a.value < 0 ? PREC.neg : PREC.atom;
     default:
       return PREC.atom;
   }

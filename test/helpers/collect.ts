@@ -1,0 +1,37 @@
+// Collects the JSON records published on a subject, and waits for a count of them.
+
+import type { NatsConnection } from '@nats-io/nats-core';
+
+export interface Collector<T = Record<string, unknown>> {
+  readonly records: T[];
+  /** Resolves once at least `n` records arrived; rejects after `timeoutMs` naming how many did. */
+  waitFor(n: number, timeoutMs?: number): Promise<T[]>;
+  stop(): void;
+}
+
+export async function collect<T = Record<string, unknown>>(nc: NatsConnection, subject: string): Promise<Collector<T>> {
+  const records: T[] = [];
+  const sub = nc.subscribe(subject, { callback: (_e, msg) => void records.push(msg.json<T>()) });
+  await nc.flush();
+  return {
+    records,
+    async waitFor(n, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (records.length < n) {
+        if (Date.now() > deadline) throw new Error(`only ${records.length} of ${n} records arrived on ${subject} within ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      return records;
+    },
+    stop: () => sub.unsubscribe(),
+  };
+}
+
+/** Waits until `check()` is true, polling; throws with `what` after the timeout. */
+export async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
