@@ -71,6 +71,9 @@ describe('literals and columns', () => {
     expect([...compileExpression('USERID + 1', s).evaluate(b)]).toEqual([6n]);
     expect([...compileExpression('"Name"', s).evaluate(b)]).toEqual(['a']);
     expect(() => compileExpression('"name"', s)).toThrow(/unknown column "name"/);
+    const twins: Schema = { fields: [{ name: 'Ab', type: 'int32' }, { name: 'aB', type: 'int32' }] };
+    expect(() => compileExpression('ab', twins)).toThrow(/column reference "ab" is ambiguous/);
+    expect(compileExpression('aB', twins).outputName).toBe('aB');
   });
 });
 

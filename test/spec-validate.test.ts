@@ -203,6 +203,7 @@ describe('validateJobSpec: collecting problems', () => {
       s.name = '';
       s.config = { parallelism: 0, bogus: true };
       s.sources[0].config.schema.fields[1].type = 'int128';
+      s.sources[0].config.schema.fields.push({ name: 'user', type: 'utf8' });
       s.sinks[0].config.subject = 'rivulet.out';
       s.sinks.push({ type: 'database', config: {} });
     });
@@ -218,10 +219,11 @@ describe('validateJobSpec: collecting problems', () => {
       'config.bogus',
       'config.parallelism',
       'sources[0].config.schema.fields[1].type',
+      'sources[0].config.schema.fields[3].name',
       'sinks[0].config.subject',
       'sinks[1].type',
     ]);
-    expect(error!.message).toMatch(/^invalid job spec \(6 problems\): name: must not be empty; .* and 3 more$/);
+    expect(error!.message).toMatch(/^invalid job spec \(7 problems\): name: must not be empty; .* and 4 more$/);
     expect(error!.field).toBe('name');
   });
 

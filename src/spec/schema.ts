@@ -23,14 +23,13 @@ export function parseSchema(value: unknown, path: string, p: Problems): Schema |
   const seen = new Map<string, number>();
   list.forEach((raw, i) => {
     const field = parseField(raw, join(listPath, i), p);
-    if (!field) return;
-    const first = seen.get(field.name);
-    if (first !== undefined) {
-      p.add(join(join(listPath, i), 'name'), `duplicate field name "${field.name}" (also fields[${first}])`);
-      return;
-    }
-    seen.set(field.name, i);
-    fields.push(field);
+    // Duplicates are judged on the raw name so they show up even next to a broken type.
+    const name = isObject(raw) && typeof raw.name === 'string' ? raw.name : undefined;
+    if (name === undefined) return;
+    const first = seen.get(name);
+    if (first !== undefined) p.add(join(join(listPath, i), 'name'), `duplicate field name "${name}" (also fields[${first}])`);
+    else seen.set(name, i);
+    if (field) fields.push(field);
   });
   return p.size === before ? { fields } : undefined;
 }
