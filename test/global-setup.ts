@@ -28,9 +28,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const nats = (await fromEnv()) ?? (await tryContainer()) ?? (await embedded());
   project.provide('natsUrl', nats.url);
   // Processes the tests spawn (workers, the CLI) find the server through the environment.
+  const before = process.env.NATS_URL;
   process.env.NATS_URL = nats.url;
   console.log(`[test setup] NATS: ${nats.what}`);
-  return () => nats.stop();
+  return async () => {
+    // A restarted run (watch mode) must not pick up the URL of the server stopped here.
+    if (before === undefined) delete process.env.NATS_URL;
+    else process.env.NATS_URL = before;
+    await nats.stop();
+  };
 }
 
 async function fromEnv(): Promise<RunningNats | null> {

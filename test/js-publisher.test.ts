@@ -77,8 +77,12 @@ describe('JsPublisher', () => {
       await pub.flush();
     })();
     // If the producer fails, stop consuming so the test fails now instead of timing out.
+    let producerFailed = false;
     let stopConsuming = () => {};
-    producing.catch(() => stopConsuming());
+    producing.catch(() => {
+      producerFailed = true;
+      stopConsuming();
+    });
 
     // Nobody consumes yet: the stream fills (~30 messages) and publish() must stall.
     await sleep(400);
@@ -87,6 +91,7 @@ describe('JsPublisher', () => {
     expect(issued).toBe(stalledAt);
     expect(issued).toBeLessThan(n);
     expect(pub.stats.published - pub.stats.acked).toBe(window);
+    expect(pub.stats.failed).toBe(0);
     const full = await t.jsm.streams.info(name);
     expect(full.state.bytes).toBeLessThanOrEqual(32 * 1024);
 
@@ -96,6 +101,7 @@ describe('JsPublisher', () => {
     const ids: string[] = [];
     const messages = await consumer.consume({ max_messages: 8 });
     stopConsuming = () => messages.stop();
+    if (producerFailed) messages.stop();
     for await (const m of messages) {
       ids.push(m.headers?.get('Nats-Msg-Id') ?? '');
       await m.ackAck();

@@ -60,7 +60,8 @@ export abstract class LoopSource implements Source {
 
   /** Runs read() in the background; call once from start() when the source is consuming. */
   protected launch(ctx: SourceContext): void {
-    ctx.signal.addEventListener('abort', () => this.requestStop(), { once: true });
+    if (ctx.signal.aborted) this.requestStop();
+    else ctx.signal.addEventListener('abort', () => this.requestStop(), { once: true });
     this.loop = this.read().then(
       () => {
         if (!this.stopping) this.inputEnded();
@@ -92,7 +93,7 @@ export abstract class LoopSource implements Source {
   private async shutdown(drain: boolean): Promise<void> {
     if (!drain) this.halted = true;
     this.requestStop();
-    if (true) {
+    if (drain) {
       await this.loop;
       if (!this.failure) await this.drainPending().catch((err: unknown) => this.fail(err));
     } else {

@@ -217,9 +217,11 @@ export function sourceConformance(fixture: SourceFixture): void {
       await c.source.start(col.ctx);
       await c.produce(500);
       await vi.waitFor(() => expect(col.emitCalls()).toBe(1), { timeout: 5_000, interval: 5 });
-      await expect(settlesWithin(c.source.stop(false), 1_000)).resolves.toBe(true);
-      await expect(settlesWithin(c.source.done, 1_000)).resolves.toBe(true);
-      col.release();
+      const stopped = await settlesWithin(c.source.stop(false), 1_000);
+      const done = await settlesWithin(c.source.done, 1_000);
+      col.release(); // before asserting: a failed test must not leave the source stuck for cleanup
+      expect(stopped).toBe(true);
+      expect(done).toBe(true);
       await sleep(100);
       expect(col.emitCalls()).toBe(1);
     });

@@ -65,7 +65,11 @@ export class NatsSource extends LoopSource {
 
   protected interrupt(): void {
     // unsubscribe() ends the iterator after the messages it already holds.
-    if (this.sub && !this.sub.isClosed()) this.sub.unsubscribe();
+    try {
+      if (this.sub && !this.sub.isClosed()) this.sub.unsubscribe();
+    } catch {
+      // the connection closed meanwhile, and the subscription with it
+    }
   }
 
   override get bufferedRows(): number {
