@@ -169,7 +169,7 @@ export function sourceConformance(fixture: SourceFixture): void {
       await c.source.start(col.ctx);
       await c.produce(250);
       await vi.waitFor(() => expect(col.rows()).toBe(250), { timeout: 5_000, interval: 10 });
-      if (fixture.bounded) await expect(settlesWithin(c.source.done, 2_000)).resolves.toBe(true);
+      if (fixture.bounded) await expect(settlesWithin(c.source.done, 5_000)).resolves.toBe(true);
       expect(col.bad).toEqual([]);
     });
 
@@ -203,7 +203,7 @@ export function sourceConformance(fixture: SourceFixture): void {
       await c.produce(500);
       await vi.waitFor(() => expect(col.rows()).toBeGreaterThan(0), { timeout: 5_000, interval: 5 });
       await c.source.stop(false);
-      await expect(settlesWithin(c.source.done, 1_000)).resolves.toBe(true);
+      await expect(settlesWithin(c.source.done, 5_000)).resolves.toBe(true);
       await c.source.done;
       const calls = col.emitCalls();
       await sleep(150);
@@ -217,8 +217,8 @@ export function sourceConformance(fixture: SourceFixture): void {
       await c.source.start(col.ctx);
       await c.produce(500);
       await vi.waitFor(() => expect(col.emitCalls()).toBe(1), { timeout: 5_000, interval: 5 });
-      const stopped = await settlesWithin(c.source.stop(false), 1_000);
-      const done = await settlesWithin(c.source.done, 1_000);
+      const stopped = await settlesWithin(c.source.stop(false), 5_000);
+      const done = await settlesWithin(c.source.done, 5_000);
       col.release(); // before asserting: a failed test must not leave the source stuck for cleanup
       expect(stopped).toBe(true);
       expect(done).toBe(true);
@@ -235,7 +235,7 @@ export function sourceConformance(fixture: SourceFixture): void {
       await sleep(300);
       await c.source.stop(true);
       expect(col.rows()).toBe(5);
-      await expect(settlesWithin(c.source.done, 1_000)).resolves.toBe(true);
+      await expect(settlesWithin(c.source.done, 5_000)).resolves.toBe(true);
     });
 
     it('awaits emit: stops reading while held, never two emits at once, nothing lost', async () => {
@@ -261,7 +261,7 @@ export function sourceConformance(fixture: SourceFixture): void {
       await c.source.start(col.ctx);
       col.abort.abort();
       await c.source.stop(true);
-      await expect(settlesWithin(c.source.done, 1_000)).resolves.toBe(true);
+      await expect(settlesWithin(c.source.done, 5_000)).resolves.toBe(true);
       const rows = col.rows();
       await c.produce(100);
       await sleep(150);
