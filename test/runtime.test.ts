@@ -1,6 +1,7 @@
 // The runtime end to end against a real nats-server and real worker processes: submit over
 // request-reply, records through filter/project (and a key_by shuffle), output on NATS.
 
+import { jetstreamManager } from '@nats-io/jetstream';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../src/api/client.js';
 import type { JobSpec } from '../src/types.js';
@@ -75,6 +76,43 @@ describe('runtime: submit → Running → filtered and projected output', () => 
     }
     await eventually(async () => (await t.client.get(jobId)).metrics.events_processed === 2000, 'metrics to count 2000 events');
     await t.client.cancel(jobId);
+  });
+});
+
+describe('runtime: JetStream source and sink', () => {
+  it('replays a stream through a key_by shuffle into a stream, every record once', async () => {
+    const jsm = await jetstreamManager(t.stack.nc);
+    const inStream = uniqueName('IN');
+    const outStream = uniqueName('OUT');
+    const inSubject = uniqueName('js_in');
+    const outSubject = uniqueName('js_out');
+    await jsm.streams.add({ name: inStream, subjects: [inSubject] });
+    const js = jsm.jetstream();
+    const txs = transactions(1000);
+    await Promise.all(txs.map((tx) => js.publish(inSubject, JSON.stringify(tx))));
+    const spec = {
+      name: 'js-copy',
+      config: { parallelism: 2 },
+      sources: [{ type: 'jetstream', config: { stream: inStream, subject: inSubject, format: 'json', schema: { fields: [{ name: 'id', type: 'int64' }, { name: 'amount', type: 'float64' }, { name: 'user', type: 'utf8' }] } } }],
+      transformations: [
+        { type: 'filter', config: { condition: 'amount > 10000' } },
+        { type: 'key_by', config: { keys: ['user'] } },
+        { type: 'project', config: { expressions: ['id', 'user', 'amount * 2 AS doubled'] } },
+      ],
+      sinks: [{ type: 'jetstream', config: { stream: outStream, subject: outSubject, format: 'json' } }],
+    };
+    const { job_id } = await t.client.submit(spec);
+    await t.client.waitForState(job_id, ['Running']);
+    const want = expected(txs);
+    await eventually(async () => (await jsm.streams.info(outStream).catch(() => null))?.state.messages === want.length, `${want.length} records in ${outStream}`);
+    const got: Array<{ id: number }> = [];
+    const consumer = await js.consumers.get(outStream);
+    const iter = await consumer.fetch({ max_messages: want.length, expires: 5000 });
+    for await (const m of iter) got.push(m.json());
+    expect(got.sort(byId)).toEqual(want);
+    await t.client.cancel(job_id);
+    await jsm.streams.delete(inStream);
+    await jsm.streams.delete(outStream);
   });
 });
 

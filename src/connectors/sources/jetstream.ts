@@ -23,7 +23,7 @@ import {
 import { ExternalError, RivuletError } from '../../errors.js';
 import type { JetStreamSourceConfig, Schema } from '../../types.js';
 import { JsonBatchAssembler } from '../json-assembler.js';
-import { LoopSource } from '../source-lifecycle.js';
+import { JsonLoopSource } from '../json-source.js';
 import { ensureConnectorStream } from '../stream-setup.js';
 import type { SourceContext } from '../types.js';
 
@@ -31,12 +31,11 @@ import type { SourceContext } from '../types.js';
 const MIN_PULL = 256;
 const MAX_PULL = 8192;
 
-export class JetStreamSource extends LoopSource {
+export class JetStreamSource extends JsonLoopSource {
   readonly schema: Schema;
   private ctx: SourceContext | null = null;
   private consumer: Consumer | null = null;
   private messages: ConsumerMessages | null = null;
-  private assembler: JsonBatchAssembler | null = null;
 
   constructor(private readonly config: JetStreamSourceConfig) {
     super();
@@ -104,18 +103,6 @@ export class JetStreamSource extends LoopSource {
     messages.stop();
     // The ordered consumer is ephemeral (5 min inactivity); deleting it frees the server sooner.
     this.consumer?.delete().catch(() => undefined);
-  }
-
-  override get bufferedRows(): number {
-    return this.assembler?.buffered ?? 0;
-  }
-
-  protected override drainPending(): Promise<void> {
-    return this.assembler?.flush() ?? Promise.resolve();
-  }
-
-  protected override discardPending(): void {
-    this.assembler?.discard();
   }
 
   protected inputEnded(): void {

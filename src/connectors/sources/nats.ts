@@ -14,7 +14,7 @@ import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import { ExternalError } from '../../errors.js';
 import type { NatsSourceConfig, Schema } from '../../types.js';
 import { JsonBatchAssembler } from '../json-assembler.js';
-import { LoopSource } from '../source-lifecycle.js';
+import { JsonLoopSource } from '../json-source.js';
 import type { SourceContext } from '../types.js';
 
 /** Messages waiting in the subscription before we warn about a slow consumer. */
@@ -27,11 +27,10 @@ export function queueGroupName(jobId: string, taskId: string): string {
   return `rivulet_${jobId}_${taskId}`.replace(/[^A-Za-z0-9_-]/g, '_');
 }
 
-export class NatsSource extends LoopSource {
+export class NatsSource extends JsonLoopSource {
   readonly schema: Schema;
   private ctx: SourceContext | null = null;
   private sub: Subscription | null = null;
-  private assembler: JsonBatchAssembler | null = null;
   private lastBacklogWarning = 0;
 
   constructor(private readonly config: NatsSourceConfig) {
@@ -70,18 +69,6 @@ export class NatsSource extends LoopSource {
     } catch {
       // the connection closed meanwhile, and the subscription with it
     }
-  }
-
-  override get bufferedRows(): number {
-    return this.assembler?.buffered ?? 0;
-  }
-
-  protected override drainPending(): Promise<void> {
-    return this.assembler?.flush() ?? Promise.resolve();
-  }
-
-  protected override discardPending(): void {
-    this.assembler?.discard();
   }
 
   protected inputEnded(): void {
