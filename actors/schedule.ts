@@ -27,14 +27,16 @@ export async function scheduleRun(deps: ControllerDeps, input: ScheduleInput): P
   } catch (err) {
     throw new ExternalError(`no worker available: ${(err as Error).message}`, { cause: err });
   }
-  // Slot sharing: a run occupies one slot per subtask index on each worker hosting that index.
-  const used = new Map<string, number>();
-  for (const run of deps.runs.values()) {
-    for (const slot of new Set(run.assignments.map((a) => `${a.worker_id}\u0000${a.subtask_index}`))) {
-      const w = slot.split('\u0000')[0]!;
-      used.set(w, (used.get(w) ?? 0) + 1);
+  // Slot sharing: a run occupies one slot on a worker for each subtask index placed there.
+  const slots = new Map<string, Set<string>>();
+  for (const [jobId, run] of deps.runs) {
+    for (const a of run.assignments) {
+      const held = slots.get(a.worker_id) ?? new Set<string>();
+      held.add(`${jobId}/${a.subtask_index}`);
+      slots.set(a.worker_id, held);
     }
   }
+  const used = new Map([...slots].map(([w, held]) => [w, held.size]));
   const assignments = assignSubtasks(plan, deps.workers.live(), used);
   const run = new JobRun(run_id, plan, assignments);
   deps.runs.set(job_id, run);
