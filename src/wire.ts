@@ -8,22 +8,42 @@ export const SERVICE_NAME = 'rivulet';
 export const API_VERSION = 'v1';
 
 /** Request-reply API operations, under `<prefix>.api.v1.jobs.<op>`. */
-export const JOB_OPS = ['submit', 'list', 'get', 'cancel'] as const;
+export const JOB_OPS = [
+  'submit',
+  'list',
+  'get',
+  'cancel',
+  'stop',
+  'resume',
+  'restart',
+  'savepoint',
+  'savepoints',
+  'savepoint_delete',
+  'checkpoints',
+  'checkpoint_details',
+] as const;
 export type JobOp = (typeof JOB_OPS)[number];
 
 export const HEADERS = {
   serviceError: 'Nats-Service-Error',
   serviceErrorCode: 'Nats-Service-Error-Code',
   msgId: 'Nats-Msg-Id',
-  /** Data messages: `batch` (Arrow IPC body) or `eos` (end of stream, empty body). */
+  /** Data messages: `batch` (Arrow IPC body), `barrier` (checkpoint, empty body) or `eos` (end of stream, empty body). */
   kind: 'Rivulet-Kind',
   /** Data messages: index of the upstream subtask that sent it. */
   from: 'Rivulet-From',
   /** Data messages: per (upstream subtask, partition) sequence, from 1, for ordering and dedup. */
   seq: 'Rivulet-Seq',
+  /** Barrier messages: the checkpoint epoch. */
+  epoch: 'Rivulet-Epoch',
 } as const;
 
-export type DataKind = 'batch' | 'eos';
+export type DataKind = 'batch' | 'barrier' | 'eos';
+
+/** Stream and bucket names may not contain dots: `rivulet` → `RIVULET`. */
+function bucketPrefix(prefix: string): string {
+  return prefix.replace(/[^A-Za-z0-9_-]/g, '_').toUpperCase();
+}
 
 /** All subjects for one deployment prefix. */
 export function subjects(prefix: string = DEFAULT_PREFIX) {
@@ -44,14 +64,27 @@ export function subjects(prefix: string = DEFAULT_PREFIX) {
       heartbeat: `${prefix}.ctl.heartbeat`,
       /** Workers publish subtask lifecycle events here. */
       taskEvents: `${prefix}.ctl.task`,
+      /** Workers acknowledge a subtask's part of a checkpoint here. */
+      checkpointAcks: `${prefix}.ctl.checkpoint`,
       /** Controller → one worker: deploy / stop. Request-reply. */
       worker: (workerId: string) => `${prefix}.ctl.worker.${workerId}`,
       /** Controller → all workers, e.g. when the controller (re)starts: please register. */
       broadcast: `${prefix}.ctl.broadcast`,
     },
+    /** JetStream KV buckets and the Object Store bucket of this deployment. */
+    buckets: {
+      /** Job records, so a restarted controller re-adopts its jobs. */
+      jobs: `${bucketPrefix(prefix)}_JOBS`,
+      /** Checkpoint and savepoint metadata. */
+      checkpoints: `${bucketPrefix(prefix)}_CHECKPOINTS`,
+      /** Markers of committed sink epochs (exactly-once output). */
+      sinkCommits: `${bucketPrefix(prefix)}_SINK_COMMITS`,
+      /** Object Store: state snapshots (msgpack). */
+      state: `${bucketPrefix(prefix)}_STATE`,
+    },
     /** Shuffle data of one run of one job. */
     data: {
-      stream: (jobId: string, runId: number) => `${prefix.replace(/[^A-Za-z0-9_-]/g, '_').toUpperCase()}_DATA_${jobId.replace(/[^A-Za-z0-9_-]/g, '_')}_${runId}`,
+      stream: (jobId: string, runId: number) => `${bucketPrefix(prefix)}_DATA_${jobId.replace(/[^A-Za-z0-9_-]/g, '_')}_${runId}`,
       all: (jobId: string, runId: number) => `${prefix}.data.${jobId}.${runId}.>`,
       partition: (jobId: string, runId: number, edgeId: string, partition: number) =>
         `${prefix}.data.${jobId}.${runId}.${edgeId}.${partition}`,
@@ -134,6 +167,10 @@ export interface JobMetricsSummary {
   throughput_per_sec: number;
   backpressure_events: number;
   restarts: number;
+  checkpoint_count: number;
+  last_checkpoint_duration_ms: number | null;
+  checkpoint_failures: number;
+  failures: number;
 }
 
 export interface JobDetails {
@@ -155,6 +192,126 @@ export interface CancelResponse {
   job_id: string;
   status: 'cancelled';
   cancelled_at: string;
+  savepoint_id?: string;
+}
+
+/** Arroyo's stop modes. */
+export type JobStopMode = 'checkpoint' | 'graceful' | 'immediate' | 'force';
+
+export interface StopRequest {
+  job_id: string;
+  /** Default `checkpoint`. */
+  mode?: JobStopMode;
+}
+
+export interface StopResponse {
+  job_id: string;
+  status: JobStatus;
+  state: JobState;
+  stopped_at: string;
+}
+
+export interface ResumeResponse {
+  job_id: string;
+  status: JobStatus;
+  state: JobState;
+  resumed_at: string;
+}
+
+export interface SavepointList {
+  job_id: string;
+  savepoints: Savepoint[];
+}
+
+export interface SavepointDeleteRequest {
+  job_id: string;
+  savepoint_id: string;
+}
+
+export interface SavepointDeleteResponse {
+  job_id: string;
+  savepoint_id: string;
+  deleted: true;
+}
+
+export interface CheckpointList {
+  job_id: string;
+  checkpoints: CheckpointSummary[];
+}
+
+export interface CheckpointDetailsRequest {
+  job_id: string;
+  epoch: number;
+}
+
+export interface CancelRequest {
+  job_id: string;
+  /** Take a savepoint first; its id comes back as `savepoint_id`. */
+  savepoint?: boolean;
+}
+
+export interface RestartRequest {
+  job_id: string;
+  /** Restore from this savepoint instead of the latest checkpoint. */
+  savepoint_id?: string;
+  config_overrides?: { parallelism?: number };
+}
+
+export interface RestartResponse {
+  job_id: string;
+  status: JobStatus;
+  restarted_at: string;
+  restored_from_savepoint: string | null;
+  message: string;
+}
+
+export interface SavepointRequest {
+  job_id: string;
+  description?: string;
+}
+
+export interface Savepoint {
+  savepoint_id: string;
+  job_id: string;
+  created_at: string;
+  size_bytes: number;
+  /** Where the state lives: `nats-object-store://<bucket>/<job_id>/<savepoint_id>`. */
+  location: string;
+  description: string | null;
+}
+
+export interface CheckpointSummary {
+  epoch: number;
+  checkpoint_id: string;
+  status: 'in_progress' | 'completed' | 'failed';
+  kind: 'checkpoint' | 'savepoint';
+  timestamp: string;
+  start_time: string;
+  finish_time: string | null;
+  duration_ms: number | null;
+  size_bytes: number;
+}
+
+/** Seed 000's operator checkpoint groups: per operator (task), per subtask bytes and spans. */
+export interface OperatorCheckpointGroup {
+  operator_id: string;
+  name: string;
+  bytes: number;
+  started_metadata_write: string | null;
+  finish_time: string | null;
+  subtasks: Array<{
+    index: number;
+    bytes: number;
+    alignment_ms: number;
+    sync_ms: number;
+    async_ms: number;
+    finish_time: string;
+  }>;
+}
+
+export interface CheckpointDetails extends CheckpointSummary {
+  job_id: string;
+  operator_checkpoint_groups: OperatorCheckpointGroup[];
 }
 
 export interface ErrorBody {
@@ -221,6 +378,50 @@ export interface DeployMsg {
   assignments: SubtaskAssignment[];
   /** Every subtask's placement, so peers can be addressed. */
   placement: SubtaskAssignment[];
+  /** State to start from; absent for a fresh start. */
+  restore?: RestoreRef;
+}
+
+/** Where a run's state comes from: a completed checkpoint or savepoint of some job. */
+export interface RestoreRef {
+  job_id: string;
+  /** Snapshot folder: `ckpt-<epoch>` or a savepoint id. */
+  ref: string;
+  epoch: number;
+  /** Parallelism of each task in the run that wrote the snapshot. */
+  parallelism: Record<string, number>;
+}
+
+export interface CheckpointCmd {
+  type: 'checkpoint';
+  job_id: string;
+  run_id: number;
+  epoch: number;
+  /** Snapshot folder the subtasks write to. */
+  ref: string;
+}
+
+export interface CommitCmd {
+  type: 'commit';
+  job_id: string;
+  run_id: number;
+  epoch: number;
+}
+
+/** A subtask's part of a checkpoint, written and durable. */
+export interface CheckpointAckMsg {
+  worker_id: string;
+  job_id: string;
+  run_id: number;
+  epoch: number;
+  task_id: string;
+  subtask_index: number;
+  bytes: number;
+  alignment_ms: number;
+  sync_ms: number;
+  async_ms: number;
+  /** Set when the subtask could not take its part. */
+  error?: string;
 }
 
 export type StopMode = 'graceful' | 'immediate';
@@ -232,7 +433,7 @@ export interface StopMsg {
   mode: StopMode;
 }
 
-export type WorkerCommand = DeployMsg | StopMsg;
+export type WorkerCommand = DeployMsg | StopMsg | CheckpointCmd | CommitCmd;
 
 /** Reply to a worker command: ok, or an error with its domain. */
 export interface CommandReply {

@@ -4,16 +4,43 @@
 import type { Msg, NatsConnection } from '@nats-io/nats-core';
 import { Svcm, type Service } from '@nats-io/services';
 import type { Logger } from 'pino';
-import { SERVICE_NAME, subjects, type CancelResponse, type JobDetails, type JobOp, type ListRequest, type ListResponse, type SubmitResponse } from '../wire.js';
+import {
+  SERVICE_NAME,
+  subjects,
+  type CancelResponse,
+  type CheckpointDetails,
+  type CheckpointList,
+  type JobDetails,
+  type JobOp,
+  type JobStopMode,
+  type ListRequest,
+  type ListResponse,
+  type RestartRequest,
+  type RestartResponse,
+  type ResumeResponse,
+  type Savepoint,
+  type SavepointDeleteResponse,
+  type SavepointList,
+  type StopResponse,
+  type SubmitResponse,
+} from '../wire.js';
 import { parseBody, respondError, respondJson } from './respond.js';
 import { parseJobId, parseListRequest } from './requests.js';
 
-/** What the API needs from the controller. */
+/** What the API needs from the controller. Request bodies are validated before these run. */
 export interface JobApi {
   submit(body: Record<string, unknown>): Promise<SubmitResponse>;
   list(req: ListRequest & { limit: number; offset: number }): ListResponse;
   get(jobId: string): JobDetails;
-  cancel(jobId: string): Promise<CancelResponse>;
+  cancel(jobId: string, savepoint: boolean): Promise<CancelResponse>;
+  stop(jobId: string, mode: JobStopMode): Promise<StopResponse>;
+  resume(jobId: string): Promise<ResumeResponse>;
+  restart(req: RestartRequest): Promise<RestartResponse>;
+  savepoint(jobId: string, description: string | null): Promise<Savepoint>;
+  savepoints(jobId: string): Promise<SavepointList>;
+  deleteSavepoint(jobId: string, savepointId: string): Promise<SavepointDeleteResponse>;
+  checkpoints(jobId: string): Promise<CheckpointList>;
+  checkpointDetails(jobId: string, epoch: number): Promise<CheckpointDetails>;
 }
 
 export const SERVICE_VERSION = '0.1.0';

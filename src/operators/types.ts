@@ -1,11 +1,28 @@
-// A chained (in-process) operator: batch in, batch out, columnar. Stateless for now.
+// A chained (in-process) operator: batch in, batch out, columnar. Stateful operators also take
+// part in checkpoints: their keyed state is snapshotted and restored by key group.
 
 import type { RecordBatch } from 'apache-arrow';
 import type { Schema } from '../types.js';
+
+/** Where an operator instance runs: which key groups it owns follows from these. */
+export interface OperatorContext {
+  subtaskIndex: number;
+  parallelism: number;
+}
+
+/** Keyed state split by key group (0..KEY_GROUPS-1), values msgpack-able. */
+export type KeyedSnapshot = Record<number, unknown>;
 
 export interface BatchOperator {
   readonly name: string;
   readonly outputSchema: Schema;
   /** Returns the transformed batch, or null when no row survives. */
   process(batch: RecordBatch): RecordBatch | null;
+  /** Stateful operators: the state now, by key group. */
+  snapshot?(): KeyedSnapshot;
+  /**
+   * Stateful operators: snapshots of every subtask of the previous run (any parallelism); the
+   * operator keeps the key groups it owns now.
+   */
+  restore?(snapshots: KeyedSnapshot[]): void;
 }

@@ -4,7 +4,8 @@
 
 import { headers as natsHeaders } from '@nats-io/nats-core';
 import type { RecordBatch } from 'apache-arrow';
-import { concatBatches, encodeBatch, partitionIndices, takeRows } from '../arrow/index.js';
+import { concatBatches, encodeBatch, hashKeys, takeRows } from '../arrow/index.js';
+import { partitionByKeyGroup } from '../../state/key-groups.js';
 import type { JsPublisher } from '../../nats/js-publisher.js';
 import type { PhysicalEdge, Schema } from '../../types.js';
 import { HEADERS, type DataKind, type Subjects } from '../../wire.js';
@@ -46,7 +47,8 @@ export class ShuffleWriter {
     if (this.o.edge.kind === 'forward') {
       this.buffer(this.o.fromIndex % this.o.targetParallelism, batch);
     } else {
-      const split = partitionIndices(batch, this.o.edge.keys, this.o.targetParallelism);
+      // Routed by key group, so each row meets the keyed state its subtask owns.
+      const split = partitionByKeyGroup(hashKeys(batch, this.o.edge.keys), this.o.targetParallelism);
       for (let p = 0; p < split.length; p++) {
         const idx = split[p]!;
         if (idx.length === batch.numRows) this.buffer(p, batch);
