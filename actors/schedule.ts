@@ -9,7 +9,8 @@ import { createDataStream } from '../src/dataflow/shuffle/stream.js';
 import { ExternalError } from '../src/errors.js';
 import type { JobContext } from '../machines/job.js';
 import type { JobSpec, PhysicalPlan } from '../src/types.js';
-import type { DeployMsg } from '../src/wire.js';
+import type { DeployMsg, RestoreRef } from '../src/wire.js';
+import { compileJob, effectiveSpec } from './compile.js';
 import { stopRun } from './teardown.js';
 import { sendWorkerCommand } from './worker-command.js';
 
@@ -18,6 +19,7 @@ export interface ScheduleInput {
   run_id: number;
   spec: JobSpec;
   plan: PhysicalPlan;
+  restore?: RestoreRef;
 }
 
 export async function scheduleRun(deps: ControllerDeps, input: ScheduleInput): Promise<JobRun> {
@@ -48,6 +50,7 @@ export async function scheduleRun(deps: ControllerDeps, input: ScheduleInput): P
     await Promise.all(
       [...byWorker].map(([worker, mine]) => {
         const cmd: DeployMsg = { type: 'deploy', job_id, run_id, prefix: deps.prefix, spec, plan, assignments: mine, placement: assignments };
+        if (input.restore) cmd.restore = input.restore;
         return sendWorkerCommand(deps, worker, cmd);
       }),
     );
@@ -58,8 +61,14 @@ export async function scheduleRun(deps: ControllerDeps, input: ScheduleInput): P
   }
 }
 
+/**
+ * The plan is compiled again here from the effective spec: a rescale goes Rescaling → Scheduling
+ * without Compiling, and the parallelism decides the plan's shape.
+ */
 export const scheduleActor = (deps: ControllerDeps) =>
   fromPromise<unknown, JobContext>(async ({ input }) => {
-    const run = await scheduleRun(deps, { job_id: input.job_id, run_id: input.run_id, spec: input.spec, plan: input.plan as PhysicalPlan });
+    const spec = effectiveSpec(input);
+    const restore = deps.restorePointOf(input.job_id);
+    const run = await scheduleRun(deps, { job_id: input.job_id, run_id: input.run_id, spec, plan: compileJob(spec), ...(restore ? { restore } : {}) });
     return { run_id: run.runId, assignments: run.assignments };
   });

@@ -101,6 +101,16 @@ export class SubtaskActor {
     });
   }
 
+  /** Source subtasks: start checkpoint `epoch` (snapshot + barrier). */
+  checkpoint(epoch: number, ref: string): void {
+    if (this.runner.isSource) void this.runner.checkpoint(epoch, ref);
+  }
+
+  /** Checkpoint `epoch` completed: transactional sinks publish its output. */
+  commit(epoch: number): Promise<void> {
+    return this.runner.commit(epoch);
+  }
+
   /** Stops the subtask and resolves once it reached an end (stopped, finished or failed). */
   async stop(mode: StopMode): Promise<void> {
     this.actor.send({ type: 'STOP', mode });

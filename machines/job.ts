@@ -28,7 +28,8 @@ export type JobEvent =
   | { type: 'START' }
   | { type: 'STOP'; mode: JobStopMode; reason?: StopReason }
   | { type: 'RESUME' }
-  | { type: 'RESTART' }
+  /** `parallelism`: run the restarted job at this parallelism (Stopped/Failed only). */
+  | { type: 'RESTART'; parallelism?: number }
   | { type: 'RESCALE'; parallelism: number }
   | { type: 'SOURCES_FINISHED' }
   | { type: 'ALL_FINISHED' }
@@ -216,7 +217,10 @@ export const jobMachine = setup({
     storePlan: assign({ plan: ({ event }) => (event as unknown as { output: unknown }).output }),
     storeDeployment: assign({ deployment: ({ event }) => (event as unknown as { output: unknown }).output }),
     countRecompile: assign({ recompiles: ({ context }) => context.recompiles + 1 }),
-    setParallelism: assign({ parallelism: ({ context, event }) => (event.type === 'RESCALE' ? event.parallelism : context.parallelism) }),
+    setParallelism: assign({
+      parallelism: ({ context, event }) =>
+        event.type === 'RESCALE' || (event.type === 'RESTART' && event.parallelism !== undefined) ? event.parallelism! : context.parallelism,
+    }),
     /**
      * Records a STOP. Outside Running there is nothing to checkpoint or drain, so (as Arroyo's
      * stop_if_desired_non_running) every mode but force becomes immediate.
@@ -461,7 +465,11 @@ export const jobMachine = setup({
 
     Stopped: {
       entry: ['enter', 'markFinished'],
-      on: { RESUME: { guard: 'notCancelled', target: 'Compiling', actions: 'resetForUserStart' } },
+      on: {
+        RESUME: { guard: 'notCancelled', target: 'Compiling', actions: 'resetForUserStart' },
+        // Restart (from the latest checkpoint or a savepoint) is allowed for cancelled jobs too.
+        RESTART: { target: 'Compiling', actions: ['resetForUserStart', 'setParallelism'] },
+      },
     },
 
     Finished: {
@@ -472,7 +480,7 @@ export const jobMachine = setup({
     // Not final: RESTART compiles again (Arroyo's restart of a failed job).
     Failed: {
       entry: ['enter', 'markFinished'],
-      on: { RESTART: { target: 'Compiling', actions: 'resetForUserStart' } },
+      on: { RESTART: { target: 'Compiling', actions: ['resetForUserStart', 'setParallelism'] } },
     },
   },
 });

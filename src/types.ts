@@ -34,7 +34,7 @@ export interface JobConfig {
 
 export type SourceType = 'impulse' | 'nats' | 'jetstream';
 export type SinkType = 'nats' | 'jetstream' | 'preview' | 'stdout' | 'blackhole';
-export type TransformationType = 'filter' | 'project' | 'key_by';
+export type TransformationType = 'filter' | 'project' | 'key_by' | 'aggregate';
 
 export interface ImpulseSourceConfig {
   /** Records per second per job (split across subtasks); 0 or absent: as fast as possible. */
@@ -62,7 +62,9 @@ export type SourceSpec =
 export type TransformationSpec =
   | { type: 'filter'; config: { condition: string } }
   | { type: 'project'; config: { expressions: string[] } }
-  | { type: 'key_by'; config: { keys: string[] } };
+  | { type: 'key_by'; config: { keys: string[] } }
+  /** Updating GROUP BY: `aggregates` items are `fn(arg) [AS alias]`, fn one of count/sum/min/max/avg. */
+  | { type: 'aggregate'; config: { group_by: string[]; aggregates: string[] } };
 
 export type SinkSpec =
   | { type: 'nats'; config: { subject: string; format: 'json' } }
@@ -100,6 +102,8 @@ export type OperatorSpec =
   | { kind: 'project'; expressions: string[] }
   /** Marks where rows are hash-partitioned; a no-op inside a chain. */
   | { kind: 'key_by'; keys: string[] }
+  /** Keyed, stateful: emits each changed group's new values after every batch. */
+  | { kind: 'aggregate'; group_by: string[]; aggregates: string[] }
   | { kind: 'sink'; sink: SinkSpec };
 
 export interface LogicalNode {
@@ -146,6 +150,11 @@ export interface PhysicalTask {
   parallelism: number;
   /** Operators fused in this task, in order: at most one source (first), sinks last. */
   operators: OperatorSpec[];
+  /**
+   * The logical node id of each operator (same order). Checkpointed state is keyed by node id,
+   * so it survives a re-chaining of tasks (e.g. a rescale from 1 to 2 adds a shuffle).
+   */
+  node_ids: string[];
   /** Schema flowing into the first non-source operator (from the source or the input edge). */
   inputSchema: Schema;
   /** Schema leaving the last non-sink operator. */

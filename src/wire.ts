@@ -36,6 +36,8 @@ export const HEADERS = {
   seq: 'Rivulet-Seq',
   /** Barrier messages: the checkpoint epoch. */
   epoch: 'Rivulet-Epoch',
+  /** Barrier messages: the snapshot folder (`ckpt-<epoch>` or a savepoint id). */
+  ref: 'Rivulet-Ref',
 } as const;
 
 export type DataKind = 'batch' | 'barrier' | 'eos';
@@ -86,8 +88,9 @@ export function subjects(prefix: string = DEFAULT_PREFIX) {
     data: {
       stream: (jobId: string, runId: number) => `${bucketPrefix(prefix)}_DATA_${jobId.replace(/[^A-Za-z0-9_-]/g, '_')}_${runId}`,
       all: (jobId: string, runId: number) => `${prefix}.data.${jobId}.${runId}.>`,
-      partition: (jobId: string, runId: number, edgeId: string, partition: number) =>
-        `${prefix}.data.${jobId}.${runId}.${edgeId}.${partition}`,
+      /** One channel: what upstream subtask `from` sends to downstream subtask `partition`. */
+      channel: (jobId: string, runId: number, edgeId: string, partition: number, from: number) =>
+        `${prefix}.data.${jobId}.${runId}.${edgeId}.${partition}.${from}`,
     },
   };
 }
@@ -390,6 +393,8 @@ export interface RestoreRef {
   epoch: number;
   /** Parallelism of each task in the run that wrote the snapshot. */
   parallelism: Record<string, number>;
+  /** Which task of that run held each logical node (state is keyed by node id). */
+  nodes: Record<string, string>;
 }
 
 export interface CheckpointCmd {

@@ -580,13 +580,30 @@ describe('rescaling and restarting', () => {
   });
 });
 
+describe('restart of a stopped job', () => {
+  it('a cancelled job restarts (from Stopped) at a new parallelism; RESUME stays refused', async () => {
+    const h = harness();
+    await h.toRunning();
+    h.send({ type: 'STOP', mode: 'immediate', reason: 'cancel' });
+    await h.until('Stopped');
+    h.outcomes.compile = 'hang';
+    h.send({ type: 'RESUME' });
+    await h.settle();
+    expect(h.state()).toBe('Stopped');
+    h.send({ type: 'RESTART', parallelism: 3 });
+    expect(h.state()).toBe('Compiling');
+    expect(h.ctx().parallelism).toBe(3);
+    expect(h.ctx().stop_reason).toBeNull();
+  });
+});
+
 describe('refused events leave the state (and context) unchanged', () => {
   const cases: Array<[string, (h: ReturnType<typeof harness>) => Promise<void>, JobEvent[]]> = [
     ['Created', async () => {}, [{ type: 'RESUME' }, { type: 'RESTART' }, { type: 'SOURCES_FINISHED' }, { type: 'RESCALE', parallelism: 2 }, { type: 'TASK_FAILED', error: fatal }]],
     ['Compiling', async (h) => { h.outcomes.compile = 'hang'; h.send({ type: 'START' }); }, [{ type: 'RESCALE', parallelism: 2 }, { type: 'RESUME' }, { type: 'RESTART' }, { type: 'CHECKPOINT_DONE' }, { type: 'START' }]],
     ['Running', (h) => h.toRunning(), [{ type: 'START' }, { type: 'RESUME' }, { type: 'CHECKPOINT_DONE' }, { type: 'ALL_FINISHED' }, { type: 'RESCALE', parallelism: 0 }, { type: 'RESCALE', parallelism: 1.5 }]],
     ['Stopping', async (h) => { h.outcomes.teardown = 'hang'; await h.toRunning(); h.send({ type: 'STOP', mode: 'immediate' }); }, [{ type: 'RESTART' }, { type: 'RESCALE', parallelism: 2 }, { type: 'STOP', mode: 'force' }, { type: 'TASK_FAILED', error: fatal }]],
-    ['Stopped', async (h) => { await h.toRunning(); h.send({ type: 'STOP', mode: 'immediate' }); await h.until('Stopped'); }, [{ type: 'START' }, { type: 'RESTART' }, { type: 'SOURCES_FINISHED' }, { type: 'STOP', mode: 'immediate' }]],
+    ['Stopped', async (h) => { await h.toRunning(); h.send({ type: 'STOP', mode: 'immediate' }); await h.until('Stopped'); }, [{ type: 'START' }, { type: 'RESCALE', parallelism: 2 }, { type: 'SOURCES_FINISHED' }, { type: 'STOP', mode: 'immediate' }]],
     ['Failed', async (h) => { await h.toRunning(); h.send({ type: 'TASK_FAILED', error: fatal }); await h.until('Failed'); }, [{ type: 'RESUME' }, { type: 'START' }, { type: 'STOP', mode: 'immediate' }]],
     ['Finishing', async (h) => { await h.toRunning(); h.send({ type: 'SOURCES_FINISHED' }); }, [{ type: 'STOP', mode: 'immediate' }, { type: 'RESTART' }, { type: 'RESCALE', parallelism: 2 }, { type: 'CHECKPOINT_DONE' }]],
     ['Recovering', async (h) => { h.outcomes.teardown = 'hang'; await h.toRunning(); h.send({ type: 'TASK_FAILED', error: retryable }); }, [{ type: 'RESTART' }, { type: 'TASK_FAILED', error: fatal }, { type: 'RESCALE', parallelism: 2 }, { type: 'SOURCES_FINISHED' }]],

@@ -10,7 +10,7 @@ import type { PhysicalPlan, PhysicalTask } from '../src/types.js';
 const schema = { fields: [{ name: 'x', type: 'int64' as const }] };
 function task(id: string, p: number, kind: 'source' | 'sink'): PhysicalTask {
   const op = kind === 'source' ? { kind, source: { type: 'impulse' as const, config: {} } } : { kind, sink: { type: 'blackhole' as const, config: {} } };
-  return { task_id: id, name: id, parallelism: p, operators: [op], inputSchema: schema, outputSchema: schema, inputs: [], outputs: [] };
+  return { task_id: id, name: id, parallelism: p, operators: [op], node_ids: [`${id}-node`], inputSchema: schema, outputSchema: schema, inputs: [], outputs: [] };
 }
 const plan = (p: number): PhysicalPlan => ({ tasks: [task('task-1', p, 'source'), task('task-2', p, 'sink')], edges: [] });
 const worker = (id: string, slots: number, at: number): WorkerInfo => ({ worker_id: id, slots, pid: 1, host: 'h', registered_at: at, last_heartbeat: at, rss_bytes: 0, subtasks: [] });

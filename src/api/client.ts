@@ -3,7 +3,30 @@
 
 import type { NatsConnection } from '@nats-io/nats-core';
 import { decodeJson, encodeJson } from '../nats/codec.js';
-import { HEADERS, subjects, type CancelResponse, type ErrorBody, type JobDetails, type JobOp, type ListRequest, type ListResponse, type SubmitResponse, type Subjects } from '../wire.js';
+import {
+  HEADERS,
+  subjects,
+  type CancelRequest,
+  type CancelResponse,
+  type CheckpointDetails,
+  type CheckpointList,
+  type ErrorBody,
+  type JobDetails,
+  type JobOp,
+  type JobStopMode,
+  type ListRequest,
+  type ListResponse,
+  type RestartRequest,
+  type RestartResponse,
+  type ResumeResponse,
+  type Savepoint,
+  type SavepointDeleteResponse,
+  type SavepointList,
+  type StopRequest,
+  type StopResponse,
+  type SubmitResponse,
+  type Subjects,
+} from '../wire.js';
 
 export class ApiError extends Error {
   constructor(
@@ -49,18 +72,64 @@ export class RivuletClient {
     return this.request('get', { job_id: jobId });
   }
 
-  cancel(jobId: string): Promise<CancelResponse> {
-    return this.request('cancel', { job_id: jobId });
+  /** Replies once the job is Stopped; with `savepoint`, a savepoint is taken first. */
+  cancel(jobId: string, opts: { savepoint?: boolean } = {}): Promise<CancelResponse> {
+    const body: CancelRequest = { job_id: jobId };
+    if (opts.savepoint !== undefined) body.savepoint = opts.savepoint;
+    return this.request('cancel', body);
   }
 
-  /** Polls until the job's state is one of `states`; throws if it ends elsewhere or times out. */
+  /** Stops the job (default mode `checkpoint`: resumable from a final checkpoint). */
+  stop(jobId: string, mode?: JobStopMode): Promise<StopResponse> {
+    const body: StopRequest = { job_id: jobId };
+    if (mode !== undefined) body.mode = mode;
+    return this.request('stop', body);
+  }
+
+  /** Starts a stopped job again from its last checkpoint. */
+  resume(jobId: string): Promise<ResumeResponse> {
+    return this.request('resume', { job_id: jobId });
+  }
+
+  /** Restarts from the latest checkpoint, or from `savepointId`, optionally at a new parallelism. */
+  restart(jobId: string, opts: { savepointId?: string; parallelism?: number } = {}): Promise<RestartResponse> {
+    const body: RestartRequest = { job_id: jobId };
+    if (opts.savepointId !== undefined) body.savepoint_id = opts.savepointId;
+    if (opts.parallelism !== undefined) body.config_overrides = { parallelism: opts.parallelism };
+    return this.request('restart', body);
+  }
+
+  createSavepoint(jobId: string, description?: string): Promise<Savepoint> {
+    return this.request('savepoint', description === undefined ? { job_id: jobId } : { job_id: jobId, description });
+  }
+
+  listSavepoints(jobId: string): Promise<SavepointList> {
+    return this.request('savepoints', { job_id: jobId });
+  }
+
+  deleteSavepoint(jobId: string, savepointId: string): Promise<SavepointDeleteResponse> {
+    return this.request('savepoint_delete', { job_id: jobId, savepoint_id: savepointId });
+  }
+
+  listCheckpoints(jobId: string): Promise<CheckpointList> {
+    return this.request('checkpoints', { job_id: jobId });
+  }
+
+  checkpointDetails(jobId: string, epoch: number): Promise<CheckpointDetails> {
+    return this.request('checkpoint_details', { job_id: jobId, epoch });
+  }
+
+  /**
+   * Polls until the job's state is one of `states`; throws if it ends elsewhere or times out.
+   * A job Stopped by `stop` (status `paused`) has not ended: it can be resumed, so it is waited on.
+   */
   async waitForState(jobId: string, states: string[], timeoutMs = 30_000): Promise<JobDetails> {
     const deadline = Date.now() + timeoutMs;
     const terminal = ['Finished', 'Failed', 'Stopped'];
     for (;;) {
       const job = await this.get(jobId);
       if (states.includes(job.state)) return job;
-      if (terminal.includes(job.state)) {
+      if (terminal.includes(job.state) && job.status !== 'paused') {
         throw new Error(`job ${jobId} ended ${job.state} while waiting for ${states.join('/')}${job.failure_message ? `: ${job.failure_message}` : ''}`);
       }
       if (Date.now() > deadline) throw new Error(`job ${jobId} still ${job.state} after ${timeoutMs} ms, waiting for ${states.join('/')}`);

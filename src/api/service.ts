@@ -1,10 +1,12 @@
 // The request-reply API, registered as the NATS micro service `rivulet` so `$SRV.PING`,
-// `$SRV.INFO` and `$SRV.STATS` find it. Each endpoint listens on its wire-contract subject.
+// `$SRV.INFO` and `$SRV.STATS` find it. Each op of JOB_OPS is one endpoint, `jobs_<op>`, on its
+// wire-contract subject.
 
 import type { Msg, NatsConnection } from '@nats-io/nats-core';
 import { Svcm, type Service } from '@nats-io/services';
 import type { Logger } from 'pino';
 import {
+  JOB_OPS,
   SERVICE_NAME,
   subjects,
   type CancelResponse,
@@ -25,7 +27,16 @@ import {
   type SubmitResponse,
 } from '../wire.js';
 import { parseBody, respondError, respondJson } from './respond.js';
-import { parseJobId, parseListRequest } from './requests.js';
+import {
+  parseCancelRequest,
+  parseCheckpointDetailsRequest,
+  parseJobId,
+  parseListRequest,
+  parseRestartRequest,
+  parseSavepointDeleteRequest,
+  parseSavepointRequest,
+  parseStopRequest,
+} from './requests.js';
 
 /** What the API needs from the controller. Request bodies are validated before these run. */
 export interface JobApi {
@@ -45,6 +56,41 @@ export interface JobApi {
 
 export const SERVICE_VERSION = '0.1.0';
 
+type Handler = (body: Record<string, unknown>) => Promise<unknown> | unknown;
+
+/** One handler per op: validate the body, call the controller. A missing op fails to compile. */
+function jobHandlers(api: JobApi): Record<JobOp, Handler> {
+  return {
+    submit: (body) => api.submit(body),
+    list: (body) => api.list(parseListRequest(body)),
+    get: (body) => api.get(parseJobId(body)),
+    cancel: (body) => {
+      const req = parseCancelRequest(body);
+      return api.cancel(req.job_id, req.savepoint);
+    },
+    stop: (body) => {
+      const req = parseStopRequest(body);
+      return api.stop(req.job_id, req.mode);
+    },
+    resume: (body) => api.resume(parseJobId(body)),
+    restart: (body) => api.restart(parseRestartRequest(body)),
+    savepoint: (body) => {
+      const req = parseSavepointRequest(body);
+      return api.savepoint(req.job_id, req.description);
+    },
+    savepoints: (body) => api.savepoints(parseJobId(body)),
+    savepoint_delete: (body) => {
+      const req = parseSavepointDeleteRequest(body);
+      return api.deleteSavepoint(req.job_id, req.savepoint_id);
+    },
+    checkpoints: (body) => api.checkpoints(parseJobId(body)),
+    checkpoint_details: (body) => {
+      const req = parseCheckpointDetailsRequest(body);
+      return api.checkpointDetails(req.job_id, req.epoch);
+    },
+  };
+}
+
 export async function startApiService(nc: NatsConnection, prefix: string, api: JobApi, log: Logger): Promise<Service> {
   const s = subjects(prefix);
   const svc = await new Svcm(nc).add({
@@ -54,13 +100,9 @@ export async function startApiService(nc: NatsConnection, prefix: string, api: J
     // One controller answers: no queue group sharing with a second controller by accident.
     queue: '',
   });
-  const handlers: Record<JobOp, (body: Record<string, unknown>) => Promise<unknown> | unknown> = {
-    submit: (body) => api.submit(body),
-    list: (body) => api.list(parseListRequest(body)),
-    get: (body) => api.get(parseJobId(body)),
-    cancel: (body) => api.cancel(parseJobId(body)),
-  };
-  for (const [op, handle] of Object.entries(handlers) as [JobOp, (b: Record<string, unknown>) => unknown][]) {
+  const handlers = jobHandlers(api);
+  for (const op of JOB_OPS) {
+    const handle = handlers[op];
     svc.addEndpoint(`jobs_${op}`, {
       subject: s.api.job(op),
       handler: (err, msg) => {
@@ -75,7 +117,7 @@ export async function startApiService(nc: NatsConnection, prefix: string, api: J
   return svc;
 }
 
-async function serve(msg: Msg, op: JobOp, handle: (b: Record<string, unknown>) => unknown, log: Logger): Promise<void> {
+async function serve(msg: Msg, op: JobOp, handle: Handler, log: Logger): Promise<void> {
   try {
     respondJson(msg, await handle(parseBody(msg)));
   } catch (err) {

@@ -1,47 +1,61 @@
-// Client commands over the request-reply API: `jobs list|get|cancel`, `submit`, `tail`.
+// Client commands over the request-reply API: `jobs list|get|cancel|stop|resume|restart`,
+// `submit`, `tail`.
 
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { RivuletClient } from '../api/client.js';
+import { MAX_PARALLELISM, STOP_MODES } from '../api/requests.js';
 import { connectNats } from '../nats/connect.js';
-import { subjects } from '../wire.js';
+import { subjects, type JobStatus, type JobStopMode } from '../wire.js';
 import { DEFAULT_NATS_URL, intOption, natsUrlOf, prefixOf, UsageError, untilSignal } from './options.js';
+import { commandGroup, common, print, str, withClient } from './subcommands.js';
 
-const common = { nats: { type: 'string' }, prefix: { type: 'string' } } as const;
-
-async function withClient<T>(values: { nats?: string | undefined; prefix?: string | undefined }, fn: (c: RivuletClient) => Promise<T>): Promise<T> {
-  const nc = await connectNats(natsUrlOf(values.nats) ?? DEFAULT_NATS_URL, 'rivulet-cli', { maxReconnectAttempts: 0 });
-  try {
-    return await fn(new RivuletClient(nc, prefixOf(values.prefix)));
-  } finally {
-    await nc.close();
+function stopMode(value: string | undefined): JobStopMode | undefined {
+  if (value !== undefined && !STOP_MODES.includes(value as JobStopMode)) {
+    throw new UsageError(`--mode must be one of ${STOP_MODES.join(', ')}, got "${value}"`);
   }
+  return value as JobStopMode | undefined;
 }
 
-const print = (v: unknown) => process.stdout.write(`${JSON.stringify(v, null, 2)}\n`);
-
-export async function jobsCommand(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { ...common, status: { type: 'string' }, limit: { type: 'string' }, offset: { type: 'string' } },
-  });
-  const [sub, id] = positionals;
-  if (sub === 'list') {
-    const limit = intOption(values.limit, 'limit', 1, 1000);
-    const offset = intOption(values.offset, 'offset', 0, Number.MAX_SAFE_INTEGER);
-    const res = await withClient(values, (c) =>
-      c.list({ ...(values.status ? { status: values.status as never } : {}), ...(limit ? { limit } : {}), ...(offset ? { offset } : {}) }),
-    );
-    print(res);
-    return;
-  }
-  if ((sub === 'get' || sub === 'cancel') && id) {
-    print(await withClient<unknown>(values, (c) => (sub === 'get' ? c.get(id) : c.cancel(id))));
-    return;
-  }
-  throw new UsageError('usage: rivulet jobs list [--status S] [--limit N] [--offset N] | jobs get <job_id> | jobs cancel <job_id>');
-}
+export const jobsCommand = commandGroup({
+  list: {
+    usage: 'jobs list [--status S] [--limit N] [--offset N]',
+    args: 0,
+    options: { status: { type: 'string' }, limit: { type: 'string' }, offset: { type: 'string' } },
+    request: (_args, v) => {
+      const status = str(v, 'status') as JobStatus | undefined;
+      const limit = intOption(str(v, 'limit'), 'limit', 1, 1000);
+      const offset = intOption(str(v, 'offset'), 'offset', 0, Number.MAX_SAFE_INTEGER);
+      return (c) => c.list({ ...(status ? { status } : {}), ...(limit ? { limit } : {}), ...(offset ? { offset } : {}) });
+    },
+  },
+  get: { usage: 'jobs get <job_id>', args: 1, request: ([id]) => (c) => c.get(id!) },
+  cancel: {
+    usage: 'jobs cancel <job_id> [--savepoint]',
+    args: 1,
+    options: { savepoint: { type: 'boolean' } },
+    request: ([id], v) => (c) => c.cancel(id!, v.savepoint ? { savepoint: true } : {}),
+  },
+  stop: {
+    usage: `jobs stop <job_id> [--mode ${STOP_MODES.join('|')}]`,
+    args: 1,
+    options: { mode: { type: 'string' } },
+    request: ([id], v) => {
+      const mode = stopMode(str(v, 'mode'));
+      return (c) => c.stop(id!, mode);
+    },
+  },
+  resume: { usage: 'jobs resume <job_id>', args: 1, request: ([id]) => (c) => c.resume(id!) },
+  restart: {
+    usage: 'jobs restart <job_id> [--savepoint SAVEPOINT_ID] [--parallelism N]',
+    args: 1,
+    options: { savepoint: { type: 'string' }, parallelism: { type: 'string' } },
+    request: ([id], v) => {
+      const savepointId = str(v, 'savepoint');
+      const parallelism = intOption(str(v, 'parallelism'), 'parallelism', 1, MAX_PARALLELISM);
+      return (c) => c.restart(id!, { ...(savepointId !== undefined ? { savepointId } : {}), ...(parallelism !== undefined ? { parallelism } : {}) });
+    },
+  },
+});
 
 export function readSpecFile(file: string | undefined): unknown {
   if (!file) throw new UsageError('a job spec file is required (JSON, seed-001 shape)');

@@ -2,11 +2,13 @@
 
 import { ApiError } from '../api/client.js';
 import { RivuletError } from '../errors.js';
+import { checkpointsCommand } from './checkpoints.js';
 import { demoCommand } from './demo.js';
 import { jobsCommand, submitCommand, tailCommand } from './jobs.js';
 import { UsageError } from './options.js';
 import { controllerCommand, serverCommand, workerCommand } from './processes.js';
 import { runCommand } from './run.js';
+import { savepointsCommand } from './savepoints.js';
 
 const USAGE = `usage: rivulet <command> [options]
 
@@ -18,12 +20,25 @@ const USAGE = `usage: rivulet <command> [options]
   submit spec.json            submit a job spec (seed-001 JSON)
   jobs list [--status S] [--limit N] [--offset N]
   jobs get <job_id>
-  jobs cancel <job_id>
+  jobs stop <job_id> [--mode checkpoint|graceful|immediate|force]
+                              stop (default checkpoint: final checkpoint, resumable)
+  jobs resume <job_id>        run a stopped job again from its last checkpoint
+  jobs cancel <job_id> [--savepoint]
+                              stop for good (optionally taking a savepoint first)
+  jobs restart <job_id> [--savepoint SAVEPOINT_ID] [--parallelism N]
+                              from the latest checkpoint, or a savepoint, maybe rescaled
+  savepoints create <job_id> [--description D]
+  savepoints list <job_id>
+  savepoints delete <job_id> <savepoint_id>
+  checkpoints list <job_id>
+  checkpoints get <job_id> <epoch>
+                              one checkpoint's per-operator, per-subtask details
   tail <job_id> [--subject S] print a job's preview output
   run spec.json [-s DIR]      embedded stack + this job, output printed; Ctrl-C cancels
   demo [--seconds N]          run the fraud example for a few seconds
 
-NATS: --nats URL or RIVULET_NATS_URL (default nats://127.0.0.1:4222 for client commands).`;
+NATS: --nats URL or RIVULET_NATS_URL (default nats://127.0.0.1:4222 for client commands).
+Client commands print the reply as JSON; an API error exits 1, a usage error 2.`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   server: serverCommand,
@@ -31,6 +46,8 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   worker: workerCommand,
   submit: submitCommand,
   jobs: jobsCommand,
+  savepoints: savepointsCommand,
+  checkpoints: checkpointsCommand,
   tail: tailCommand,
   run: runCommand,
   demo: demoCommand,
@@ -51,7 +68,8 @@ async function main(argv: string[]): Promise<number> {
     await run(rest);
     return 0;
   } catch (err) {
-    if (err instanceof UsageError || (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    // node:util parseArgs: unknown option, missing option value, unexpected positional.
+    if (err instanceof UsageError || String((err as { code?: string }).code).startsWith('ERR_PARSE_ARGS_')) {
       process.stderr.write(`${(err as Error).message}\n`);
       return 2;
     }

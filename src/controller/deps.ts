@@ -4,7 +4,8 @@
 import type { JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
-import type { Subjects } from '../wire.js';
+import type { CheckpointStore } from '../checkpoint/store.js';
+import type { RestoreRef, Subjects } from '../wire.js';
 import type { JobRun } from './run.js';
 import type { WorkerRegistry } from './workers.js';
 
@@ -21,6 +22,11 @@ export interface ControllerDeps {
   workerWaitMs: number;
   /** How long a worker may take to deploy or stop its subtasks. */
   commandTimeoutMs: number;
+  store: CheckpointStore;
   /** Told of every new run as soon as it is placed (metrics follow the current run). */
   onRun(jobId: string, run: JobRun): void;
+  /** Where a new run of the job starts from: its latest checkpoint or a chosen savepoint. */
+  restorePointOf(jobId: string): RestoreRef | null;
+  /** Takes a checkpoint of the job's current run and waits until it is committed. */
+  finalCheckpoint(jobId: string): Promise<void>;
 }

@@ -3,9 +3,14 @@
 import type { Actor } from 'xstate';
 import { jobStateOf, type JobMachine } from '../../machines/job.js';
 import { jobStatus } from '../../machines/status.js';
+import type { StoredJob } from '../checkpoint/job-store.js';
 import type { JobSpec } from '../types.js';
-import type { JobDetails, JobMetricsSummary, JobState, JobStatus, JobSummary, TaskInfo } from '../wire.js';
+import type { JobDetails, JobMetricsSummary, JobState, JobStatus, JobSummary, RestoreRef, TaskInfo } from '../wire.js';
+import type { CheckpointCoordinator } from './checkpoints.js';
 import type { JobRun } from './run.js';
+
+/** Context fields kept in the job store: what a restarted controller needs to re-adopt a job. */
+const PERSISTED_CONTEXT = ['run_id', 'parallelism', 'restarts', 'attempt', 'failures', 'failure', 'stop_reason', 'stop_mode', 'created_at', 'started_at', 'finished_at'] as const;
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -15,13 +20,29 @@ export class JobRecord {
   /** Counters of finished runs, so totals survive restarts. */
   private carried = { processed: 0, emitted: 0, errors: 0, backpressure: 0 };
   private lastRun: JobRun | null = null;
+  /** Where the next run starts from: the latest completed checkpoint, or a chosen savepoint. */
+  restorePoint: RestoreRef | null = null;
 
   constructor(
     readonly job_id: string,
     readonly spec: JobSpec,
     readonly submitted_at: number,
     readonly actor: Actor<JobMachine>,
+    readonly checkpoints: CheckpointCoordinator,
   ) {}
+
+  /** The record the job store keeps. */
+  stored(): StoredJob {
+    const ctx = this.actor.getSnapshot().context;
+    const context: Record<string, unknown> = {};
+    for (const k of PERSISTED_CONTEXT) context[k] = ctx[k];
+    context.restore_point = this.restorePoint;
+    return { job_id: this.job_id, spec: this.spec, submitted_at: this.submitted_at, state: this.state, context, updated_at: Date.now() };
+  }
+
+  get run(): JobRun | null {
+    return this.lastRun;
+  }
 
   get state(): JobState {
     return jobStateOf(this.actor.getSnapshot().value);
@@ -54,7 +75,7 @@ export class JobRecord {
     this.sample.events = events;
   }
 
-  private runMetrics(run: JobRun): Omit<JobMetricsSummary, 'throughput_per_sec' | 'restarts'> {
+  private runMetrics(run: JobRun): Pick<JobMetricsSummary, 'events_processed' | 'events_emitted' | 'deserialization_errors' | 'backpressure_events'> {
     let processed = 0;
     let emitted = 0;
     let errors = 0;
@@ -70,13 +91,19 @@ export class JobRecord {
 
   metrics(): JobMetricsSummary {
     const cur = this.lastRun ? this.runMetrics(this.lastRun) : null;
+    const ctx = this.actor.getSnapshot().context;
+    const cp = this.checkpoints.stats;
     return {
       events_processed: this.carried.processed + (cur?.events_processed ?? 0),
       events_emitted: this.carried.emitted + (cur?.events_emitted ?? 0),
       deserialization_errors: this.carried.errors + (cur?.deserialization_errors ?? 0),
       throughput_per_sec: Math.round(this.sample.rate * 10) / 10,
       backpressure_events: this.carried.backpressure + (cur?.backpressure_events ?? 0),
-      restarts: this.actor.getSnapshot().context.restarts,
+      restarts: ctx.restarts,
+      checkpoint_count: cp.count,
+      last_checkpoint_duration_ms: cp.last_duration_ms,
+      checkpoint_failures: cp.failures,
+      failures: ctx.failures.length,
     };
   }
 

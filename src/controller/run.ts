@@ -77,6 +77,11 @@ export class JobRun {
     return [...this.sourceKeys].every((s) => this.status.get(s) === 'finished');
   }
 
+  /** Every subtask is running: none still deploying, none ended. */
+  allLive(): boolean {
+    return [...this.status.values()].every((s) => s === 'running');
+  }
+
   /** Every subtask has ended. */
   allDone(): boolean {
     return [...this.status.values()].every((s) => s === 'finished');

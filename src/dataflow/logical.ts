@@ -1,8 +1,11 @@
 // The logical graph of a validated job: one node per source, transformation and sink, linked as
-// a pipeline (sources → steps in order → every sink), with the schema at each node.
+// a pipeline (sources → steps in order → every sink), with the schema at each node. Edges are
+// forward, except where rows must be hash-partitioned at parallelism > 1: after a key_by, and
+// into an aggregate (keyed on its group_by, which a key_by with the same keys already provides).
 
 import { Problems } from '../spec/problems.js';
 import { sourceSchema, unionSchemas } from '../spec/schema.js';
+import { aggregateFields } from '../spec/aggregate.js';
 import { projectFields } from '../spec/transformations.js';
 import type { EdgeKind, JobSpec, LogicalEdge, LogicalGraph, LogicalNode, OperatorSpec, Schema } from '../types.js';
 
@@ -24,9 +27,9 @@ export function buildLogicalGraph(spec: JobSpec): LogicalGraph {
 
   spec.transformations.forEach((t, i) => {
     const op = operatorOf(t);
-    const output = op.kind === 'project' ? projectSchema(op.expressions, schema, i) : schema;
+    const output = outputSchema(op, schema, i);
     const n = node(`transform-${i}`, t.type, op, schema, output);
-    for (const from of upstream) edges.push(edgeFrom(from, n.id));
+    for (const from of upstream) edges.push(edgeFrom(from, n));
     upstream = [n];
     schema = output;
   });
@@ -34,7 +37,7 @@ export function buildLogicalGraph(spec: JobSpec): LogicalGraph {
   spec.sinks.forEach((sink, i) => {
     // Sinks pass their input through (nothing flows on), so output = input keeps task schemas simple.
     const n = node(`sink-${i}`, `${sink.type}-sink`, { kind: 'sink', sink }, schema, schema);
-    for (const from of upstream) edges.push(edgeFrom(from, n.id));
+    for (const from of upstream) edges.push(edgeFrom(from, n));
   });
   return { nodes, edges };
 }
@@ -47,19 +50,31 @@ function operatorOf(t: JobSpec['transformations'][number]): OperatorSpec {
       return { kind: 'project', expressions: t.config.expressions };
     case 'key_by':
       return { kind: 'key_by', keys: t.config.keys };
+    case 'aggregate':
+      return { kind: 'aggregate', group_by: t.config.group_by, aggregates: t.config.aggregates };
   }
 }
 
-/** Rows leave a key_by hash-partitioned, but at parallelism 1 there is nothing to partition. */
-function edgeFrom(from: LogicalNode, to: string): LogicalEdge {
-  if (from.op.kind === 'key_by' && from.parallelism > 1) return { from: from.id, to, kind: 'shuffle', keys: from.op.keys };
-  return { from: from.id, to, kind: 'forward' };
+/**
+ * Rows leave a key_by hash-partitioned, but at parallelism 1 there is nothing to partition. An
+ * aggregate needs every row of a group in one subtask, and its keyed state is placed by the hash
+ * of exactly its group_by columns (in order), so its input edge is keyed on them; a key_by on
+ * the same keys just before it is that very shuffle, not a second one.
+ */
+function edgeFrom(from: LogicalNode, to: LogicalNode): LogicalEdge {
+  if (to.op.kind === 'aggregate' && to.parallelism > 1) return { from: from.id, to: to.id, kind: 'shuffle', keys: [...to.op.group_by] };
+  if (from.op.kind === 'key_by' && from.parallelism > 1) return { from: from.id, to: to.id, kind: 'shuffle', keys: from.op.keys };
+  return { from: from.id, to: to.id, kind: 'forward' };
 }
 
-function projectSchema(expressions: string[], input: Schema, index: number): Schema {
+/** Schema after a step; only a spec that skipped validateJobSpec can make this throw. */
+function outputSchema(op: OperatorSpec, input: Schema, index: number): Schema {
+  if (op.kind !== 'project' && op.kind !== 'aggregate') return input;
   const p = new Problems();
-  const fields = projectFields(expressions, input, `transformations[${index}].config.expressions`, p);
-  // Only reachable with a spec that skipped validateJobSpec.
+  const path = `transformations[${index}].config`;
+  const fields = op.kind === 'project'
+    ? projectFields(op.expressions, input, `${path}.expressions`, p)
+    : aggregateFields(op.group_by, op.aggregates, input, path, p);
   if (!fields) throw p.toError();
   return { fields };
 }
@@ -92,6 +107,8 @@ export function describe(op: OperatorSpec): string {
       return `select ${op.expressions.join(', ')}`;
     case 'key_by':
       return `key by ${op.keys.join(', ')}`;
+    case 'aggregate':
+      return `group by ${op.group_by.join(', ')}: ${op.aggregates.join(', ')}`;
   }
 }
 

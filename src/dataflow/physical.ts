@@ -33,6 +33,7 @@ export function buildPhysicalPlan(graph: LogicalGraph): PhysicalPlan {
     if (only && upstream && only.kind === 'forward' && upstream.outputs.length === 1 && upstream.nodes[0]!.parallelism === head.parallelism) {
       const task = upstream.task!;
       task.operators.push(...unit.nodes.map((n) => n.op));
+      task.node_ids.push(...unit.nodes.map((n) => n.id));
       task.name += ` -> ${nameOf(unit)}`;
       task.outputSchema = unit.nodes[0]!.outputSchema;
       unit.task = task;
@@ -43,6 +44,7 @@ export function buildPhysicalPlan(graph: LogicalGraph): PhysicalPlan {
       name: nameOf(unit),
       parallelism: head.parallelism,
       operators: unit.nodes.map((n) => n.op),
+      node_ids: unit.nodes.map((n) => n.id),
       // A source-only task has no operator after its source; its "input" is what the source emits.
       inputSchema: head.inputSchema ?? head.outputSchema,
       outputSchema: head.outputSchema,

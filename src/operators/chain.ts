@@ -2,9 +2,10 @@
 
 import type { RecordBatch } from 'apache-arrow';
 import type { OperatorSpec, PhysicalTask, SinkSpec, SourceSpec } from '../types.js';
+import { aggregateOperator } from './aggregate.js';
 import { filterOperator } from './filter.js';
 import { projectOperator } from './project.js';
-import type { BatchOperator } from './types.js';
+import type { BatchOperator, OperatorContext } from './types.js';
 
 export interface TaskChain {
   source: SourceSpec | null;
@@ -14,13 +15,14 @@ export interface TaskChain {
   run(batch: RecordBatch): RecordBatch | null;
 }
 
-export function buildChain(task: PhysicalTask): TaskChain {
+/** `ctx` says which subtask this chain runs as: keyed operators restore the key groups it owns. */
+export function buildChain(task: PhysicalTask, ctx: OperatorContext): TaskChain {
   let source: SourceSpec | null = null;
   const sinks: SinkSpec[] = [];
   const operators: BatchOperator[] = [];
   let schema = task.inputSchema;
   for (const op of task.operators) {
-    const built = buildOperator(op, schema);
+    const built = buildOperator(op, schema, ctx);
     if (op.kind === 'source') source = op.source;
     else if (op.kind === 'sink') sinks.push(op.sink);
     if (built) {
@@ -40,12 +42,14 @@ export function buildChain(task: PhysicalTask): TaskChain {
   };
 }
 
-function buildOperator(op: OperatorSpec, schema: PhysicalTask['inputSchema']): BatchOperator | null {
+function buildOperator(op: OperatorSpec, schema: PhysicalTask['inputSchema'], ctx: OperatorContext): BatchOperator | null {
   switch (op.kind) {
     case 'filter':
       return filterOperator(op.condition, schema);
     case 'project':
       return projectOperator(op.expressions, schema);
+    case 'aggregate':
+      return aggregateOperator(op.group_by, op.aggregates, schema, ctx);
     // key_by only marks where the planner shuffles; inside a chain rows pass unchanged.
     case 'key_by':
     case 'source':

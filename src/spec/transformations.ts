@@ -1,11 +1,13 @@
-// `transformations[i]`: filter, project and key_by, each checked against the schema flowing into
-// it. A project replaces the schema, so each step hands the next one its output schema.
+// `transformations[i]`: filter, project, key_by and aggregate, each checked against the schema
+// flowing into it. A project or aggregate replaces the schema, so each step hands the next one its
+// output schema.
 
 import { compileCondition, compileProjection } from '../sql/expr/index.js';
 import type { Field, Schema, TransformationSpec, TransformationType } from '../types.js';
+import { aggregateFields } from './aggregate.js';
 import { isObject, join, jsonType, type Problems, readObject, readString, readStringList, rejectUnknownKeys } from './problems.js';
 
-const TRANSFORMATION_TYPES: readonly TransformationType[] = ['filter', 'project', 'key_by'];
+const TRANSFORMATION_TYPES: readonly TransformationType[] = ['filter', 'project', 'key_by', 'aggregate'];
 
 export interface CheckedTransformation {
   spec: TransformationSpec | undefined;
@@ -29,7 +31,7 @@ export function validateTransformation(raw: unknown, path: string, p: Problems, 
   }
   const configPath = join(path, 'config');
   const config = readObject(raw, 'config', path, p, false);
-  if (!config) return { spec: undefined, output: type === 'project' ? undefined : input };
+  if (!config) return { spec: undefined, output: type === 'project' || type === 'aggregate' ? undefined : input };
   switch (type as TransformationType) {
     case 'filter': {
       rejectUnknownKeys(config, ['condition'], configPath, p);
@@ -48,6 +50,15 @@ export function validateTransformation(raw: unknown, path: string, p: Problems, 
       const keys = readStringList(config, 'keys', configPath, p);
       if (keys) checkKeys(keys, input, join(configPath, 'keys'), p);
       return { spec: keys && { type: 'key_by', config: { keys } }, output: input };
+    }
+    case 'aggregate': {
+      rejectUnknownKeys(config, ['group_by', 'aggregates'], configPath, p);
+      const group_by = readStringList(config, 'group_by', configPath, p);
+      const aggregates = readStringList(config, 'aggregates', configPath, p);
+      if (group_by) checkKeys(group_by, input, join(configPath, 'group_by'), p);
+      const fields = group_by && aggregates && input ? aggregateFields(group_by, aggregates, input, configPath, p) : undefined;
+      const spec = group_by && aggregates ? { type: 'aggregate' as const, config: { group_by, aggregates } } : undefined;
+      return { spec, output: fields && { fields } };
     }
   }
 }

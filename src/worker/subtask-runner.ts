@@ -1,28 +1,35 @@
 // The data path of one operator subtask: input (a source, or the shuffle reader) → the fused
-// operator chain → outputs (sinks and/or shuffle writers). It is a plain async loop; the subtask
-// machine (actors/subtask.ts) starts and stops it. Batches never become XState events.
+// operator chain → outputs (sinks and/or shuffle writers), plus its part in checkpoints. It is a
+// plain async loop; the subtask machine (actors/subtask.ts) starts and stops it. Batches never
+// become XState events.
 
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { RecordBatch } from 'apache-arrow';
 import type { Logger } from 'pino';
+import type { CheckpointStore, SubtaskSnapshot } from '../checkpoint/store.js';
 import { createSink, createSource } from '../connectors/registry.js';
-import type { ConnectorContext, Source, SourceContext } from '../connectors/types.js';
+import type { ConnectorContext, Sink, Source, SourceContext, SourcePosition } from '../connectors/types.js';
 import { ShuffleReader } from '../dataflow/shuffle/reader.js';
 import { ShuffleWriter } from '../dataflow/shuffle/writer.js';
 import { asJobFailure } from '../errors.js';
 import { JsPublisher } from '../nats/js-publisher.js';
 import { buildChain, type TaskChain } from '../operators/chain.js';
 import type { PhysicalTask } from '../types.js';
-import { subjects, type DeployMsg, type StopMode, type SubtaskMetrics } from '../wire.js';
+import { subjects, type CheckpointAckMsg, type DeployMsg, type StopMode, type SubtaskMetrics } from '../wire.js';
 import { BadRecordLog } from './bad-records.js';
 import { TaskOutputs } from './outputs.js';
+import { RestoredState } from './restore.js';
+import { Serial } from './serial.js';
 
 export interface RunnerDeps {
   nc: NatsConnection;
   js: JetStreamClient;
   jsm: JetStreamManager;
+  store: CheckpointStore;
   log: Logger;
+  /** Reports this subtask's part of a checkpoint to the controller. */
+  ack(msg: Omit<CheckpointAckMsg, 'worker_id'>): void;
 }
 
 export class SubtaskRunner {
@@ -30,11 +37,17 @@ export class SubtaskRunner {
   private readonly chain: TaskChain;
   private readonly log: Logger;
   private source: Source | null = null;
+  private sinks: Sink[] = [];
   private reader: ShuffleReader | null = null;
   private outputs: TaskOutputs | null = null;
   private publisher: JsPublisher | null = null;
   private readonly abort = new AbortController();
   private readonly badRecords: BadRecordLog;
+  private readonly serial = new Serial();
+  /** Source position that goes with the last batch processed (what a checkpoint stores). */
+  private sourcePosition: SourcePosition = undefined;
+  /** Newest checkpoint epoch this subtask took part in (or restored from). */
+  private lastEpoch = 0;
   private failed!: (err: unknown) => void;
   /** Rejects when the data path fails anywhere (a source's emit, an operator, a sink). */
   private readonly failure = new Promise<never>((_, reject) => (this.failed = reject));
@@ -45,9 +58,9 @@ export class SubtaskRunner {
     private readonly task: PhysicalTask,
     private readonly index: number,
   ) {
-    this.failure.catch(() => undefined); // observed by run(); avoid an unhandled rejection before
+    this.failure.catch(() => undefined); // observed by runInput(); avoid an unhandled rejection before
     this.log = deps.log.child({ job_id: deploy.job_id, task_id: task.task_id, subtask: index });
-    this.chain = buildChain(task);
+    this.chain = buildChain(task, { subtaskIndex: index, parallelism: task.parallelism });
     this.badRecords = new BadRecordLog(this.log);
     this.metrics = {
       job_id: deploy.job_id,
@@ -69,9 +82,15 @@ export class SubtaskRunner {
     return this.chain.source !== null;
   }
 
-  /** Opens outputs, then inputs. When it resolves, a source is consuming. */
+  /** Restores state, opens outputs, then inputs. When it resolves, a source is consuming. */
   async open(): Promise<void> {
-    const { deploy, task, index, deps } = this;
+    const { deploy, task, index, deps, chain } = this;
+    const restored = deploy.restore ? await RestoredState.load(deps.store, deploy.restore, task.node_ids) : null;
+    if (restored) this.lastEpoch = restored.epoch;
+    chain.operators.forEach((op, i) => {
+      if (restored && op.restore) op.restore(restored.operator(chain.operatorNodes[i]!));
+    });
+
     const s = subjects(deploy.prefix);
     const base: ConnectorContext = {
       jobId: deploy.job_id,
@@ -83,8 +102,13 @@ export class SubtaskRunner {
       prefix: deploy.prefix,
       log: this.log,
     };
-    const sinks = this.chain.sinks.map((spec) => createSink(spec));
-    for (const sink of sinks) await sink.open({ ...base, schema: task.outputSchema });
+    this.sinks = chain.sinks.map((spec) => createSink(spec));
+    for (const [i, sink] of this.sinks.entries()) {
+      await sink.open({ ...base, schema: task.outputSchema });
+      const pending = restored?.sinkPending(chain.sinkNodes[i]!, index, task.parallelism) ?? [];
+      // Output of the restored checkpoint that may not have been committed before the failure.
+      if (sink.recover && pending.length > 0) await sink.recover(pending);
+    }
     const writers = task.outputs.map((edge) => {
       this.publisher ??= new JsPublisher(deps.nc, { window: 64 });
       return new ShuffleWriter({
@@ -100,7 +124,7 @@ export class SubtaskRunner {
         lingerMs: deploy.spec.config.linger_ms,
       });
     });
-    this.outputs = new TaskOutputs(sinks, writers);
+    this.outputs = new TaskOutputs(this.sinks, writers);
 
     if (task.inputs.length > 0) {
       this.reader = new ShuffleReader({
@@ -116,27 +140,36 @@ export class SubtaskRunner {
       });
       await this.reader.start();
     }
-    if (this.chain.source) {
-      this.source = createSource(this.chain.source);
+    if (chain.source) {
+      const source = createSource(chain.source, restored?.source(chain.sourceNode!));
+      this.source = source;
+      this.sourcePosition = source.position();
       const ctx: SourceContext = {
         ...base,
         batchSize: deploy.spec.config.batch_size,
         lingerMs: deploy.spec.config.linger_ms,
-        emit: (batch) => this.process(batch, 0),
+        emit: (batch) => {
+          // Read now: the position must cover exactly this batch (see Source.position()).
+          const position = source.position();
+          return this.serial.run(() => this.process(batch, 0, position));
+        },
         reportBadRecord: (reason, raw) => {
           this.metrics.deserialization_errors++;
           this.badRecords.report(reason, raw);
         },
         signal: this.abort.signal,
       };
-      await this.source.start(ctx);
+      await source.start(ctx);
     }
   }
 
   /** Runs until the input ends (every source done, or end-of-stream from every sender). */
   async runInput(): Promise<void> {
     const input = this.reader
-      ? this.reader.run((batch, bytes) => this.process(batch, bytes))
+      ? this.reader.run(
+          (batch, bytes) => this.process(batch, bytes),
+          (epoch, ref, alignmentMs) => this.snapshot(epoch, ref, alignmentMs),
+        )
       : this.source!.done;
     try {
       await Promise.race([input, this.failure]);
@@ -146,8 +179,25 @@ export class SubtaskRunner {
     }
   }
 
-  /** After the input ended: flushes sinks and sends end-of-stream downstream. */
+  /** A source subtask is told to start checkpoint `epoch`: it snapshots and injects the barrier. */
+  checkpoint(epoch: number, ref: string): Promise<void> {
+    return this.serial.run(() => this.snapshot(epoch, ref, 0)).catch((err) => this.failed(asJobFailure(err)));
+  }
+
+  /** Checkpoint `epoch` completed everywhere: transactional sinks make its output visible. */
+  async commit(epoch: number): Promise<void> {
+    for (const sink of this.sinks) if (sink.commit) await sink.commit(epoch);
+  }
+
+  /** After the input ended: commits what transactional sinks hold, flushes, ends downstream. */
   async finishOutputs(): Promise<void> {
+    const finalEpoch = this.lastEpoch + 1;
+    for (const sink of this.sinks) {
+      if (sink.preCommit && sink.commit) {
+        await sink.preCommit(finalEpoch);
+        await sink.commit(finalEpoch);
+      }
+    }
     await Promise.race([this.outputs!.finish(), this.failure]);
     await this.outputs!.close();
     await this.publisher?.close();
@@ -161,11 +211,46 @@ export class SubtaskRunner {
     await this.reader?.stop();
     if (mode === 'graceful') await this.outputs?.finish().catch((err) => this.log.warn({ err }, 'flush on stop failed'));
     await this.outputs?.close();
-    await this.publisher?.close().catch(() => undefined);
+    await this.publisher?.close({ flush: false }).catch(() => undefined);
   }
 
-  private async process(batch: RecordBatch, bytes: number): Promise<void> {
+  /** Snapshots this subtask's state for `epoch`, forwards the barrier, stores, acknowledges. */
+  private async snapshot(epoch: number, ref: string, alignmentMs: number): Promise<void> {
+    const { chain } = this;
+    const t0 = performance.now();
+    const snap: SubtaskSnapshot = { sources: {}, operators: {}, sinks: {} };
+    if (chain.sourceNode) snap.sources[chain.sourceNode] = this.sourcePosition;
+    chain.operators.forEach((op, i) => {
+      if (op.snapshot) snap.operators[chain.operatorNodes[i]!] = op.snapshot();
+    });
+    for (const [i, sink] of this.sinks.entries()) {
+      if (sink.preCommit) snap.sinks[chain.sinkNodes[i]!] = await sink.preCommit(epoch);
+    }
+    // Nothing else runs in this subtask until the snapshot is stored (we hold its serial
+    // section), so state cannot change under the write. A copy-on-write snapshot would let
+    // processing go on during the write.
+    const write = this.deps.store.writeSnapshot(this.deploy.job_id, ref, this.task.task_id, this.index, snap);
+    for (const w of this.outputs!.writers) await w.barrier(epoch, ref);
+    const t1 = performance.now();
+    const bytes = await write;
+    const t2 = performance.now();
+    this.lastEpoch = epoch;
+    this.deps.ack({
+      job_id: this.deploy.job_id,
+      run_id: this.deploy.run_id,
+      epoch,
+      task_id: this.task.task_id,
+      subtask_index: this.index,
+      bytes,
+      alignment_ms: Math.round(alignmentMs * 100) / 100,
+      sync_ms: Math.round((t1 - t0) * 100) / 100,
+      async_ms: Math.round((t2 - t1) * 100) / 100,
+    });
+  }
+
+  private async process(batch: RecordBatch, bytes: number, position?: SourcePosition): Promise<void> {
     try {
+      if (position !== undefined) this.sourcePosition = position;
       this.metrics.records_in += batch.numRows;
       this.metrics.batches_in++;
       this.metrics.bytes_in += bytes;

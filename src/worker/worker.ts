@@ -13,6 +13,7 @@ import { decodeControl, encodeControl } from '../nats/codec.js';
 import { connectNats } from '../nats/connect.js';
 import {
   subjects,
+  type CheckpointAckMsg,
   type CommandReply,
   type DeployMsg,
   type HeartbeatMsg,
@@ -22,6 +23,7 @@ import {
   type TaskEventMsg,
   type WorkerCommand,
 } from '../wire.js';
+import { CheckpointStore } from '../checkpoint/store.js';
 import type { RunnerDeps } from './subtask-runner.js';
 
 export interface WorkerOptions {
@@ -42,8 +44,15 @@ export async function startWorker(o: WorkerOptions): Promise<WorkerHandle> {
   const id = `w-${hostname().replace(/[^A-Za-z0-9_-]/g, '_')}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const log = o.log.child({ worker_id: id });
   const nc = await connectNats(o.natsUrl, `rivulet-worker-${id}`);
-  const deps: RunnerDeps = { nc, js: jetstream(nc), jsm: await jetstreamManager(nc), log };
   const s = subjects(o.prefix);
+  const deps: RunnerDeps = {
+    nc,
+    js: jetstream(nc),
+    jsm: await jetstreamManager(nc),
+    store: await CheckpointStore.open(nc, o.prefix),
+    log,
+    ack: (msg) => nc.publish(s.control.checkpointAcks, encodeControl({ ...msg, worker_id: id } satisfies CheckpointAckMsg)),
+  };
   const actors = new Map<string, SubtaskActor>();
 
   const sendEvent = (a: SubtaskActor, event: SubtaskEventKind, err?: unknown) => {
@@ -81,8 +90,10 @@ export async function startWorker(o: WorkerOptions): Promise<WorkerHandle> {
     }
   }
 
+  const actorsOf = (jobId: string, runId: number) => [...actors.values()].filter((a) => a.jobId === jobId && a.runId === runId);
+
   async function stopRun(cmd: StopMsg): Promise<void> {
-    const mine = [...actors.values()].filter((a) => a.jobId === cmd.job_id && a.runId === cmd.run_id);
+    const mine = actorsOf(cmd.job_id, cmd.run_id);
     await Promise.all(mine.map((a) => a.stop(cmd.mode)));
     for (const a of mine) actors.delete(a.key);
   }
@@ -100,6 +111,8 @@ export async function startWorker(o: WorkerOptions): Promise<WorkerHandle> {
       const cmd = decodeControl<WorkerCommand>(msg.data);
       if (cmd.type === 'deploy') await deploy(cmd);
       else if (cmd.type === 'stop') await stopRun(cmd);
+      else if (cmd.type === 'checkpoint') for (const a of actorsOf(cmd.job_id, cmd.run_id)) a.checkpoint(cmd.epoch, cmd.ref);
+      else if (cmd.type === 'commit') await Promise.all(actorsOf(cmd.job_id, cmd.run_id).map((a) => a.commit(cmd.epoch)));
       reply = { ok: true };
     } catch (err) {
       const e = asRivuletError(err);

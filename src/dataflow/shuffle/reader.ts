@@ -1,12 +1,15 @@
-// Reads one subtask's partition of every input edge. Each edge has a durable pull consumer on the
-// run's data stream; batches are handed on strictly in each sender's sequence order (a publisher
-// retry can reorder or duplicate messages in the stream) and acknowledged only once processed.
+// Reads one subtask's inputs. Every (edge, upstream subtask) pair is a channel with its own
+// durable pull consumer on the run's data stream, so a channel can be paused on its own: that is
+// how checkpoint barriers are aligned (a channel that delivered barrier n waits until every
+// channel has) without starving the others. Within a channel, batches are handed on strictly in
+// sequence order (a publisher retry can reorder or repeat messages) and acked once processed.
 
 import { AckPolicy, DeliverPolicy, type ConsumerMessages, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import type { RecordBatch } from 'apache-arrow';
 import { decodeBatch } from '../arrow/index.js';
 import type { PhysicalEdge } from '../../types.js';
 import { HEADERS, type Subjects } from '../../wire.js';
+import { BarrierAligner, type BarrierHandler } from './aligner.js';
 import { SenderOrder } from './order.js';
 
 export interface ReaderInput {
@@ -29,69 +32,87 @@ export interface ShuffleReaderOptions {
 
 export type BatchHandler = (batch: RecordBatch, bytes: number) => Promise<void>;
 
+interface Channel {
+  edge: PhysicalEdge;
+  from: number;
+  consumer: string;
+}
+
 export class ShuffleReader {
+  private readonly channels: Channel[];
   private readonly iters: ConsumerMessages[] = [];
-  /** One lock for all edges: the task's chain processes one batch at a time. */
-  private lock: Promise<void> = Promise.resolve();
   private stopped = false;
+  private aligner: BarrierAligner | null = null;
 
-  constructor(private readonly o: ShuffleReaderOptions) {}
-
-  private consumerName(edge: PhysicalEdge): string {
-    return `${this.o.taskId}-${this.o.index}-${edge.edge_id}`;
+  constructor(private readonly o: ShuffleReaderOptions) {
+    this.channels = o.inputs.flatMap(({ edge, senders }) =>
+      Array.from({ length: senders }, (_, from) => ({ edge, from, consumer: `${o.taskId}-${o.index}-${edge.edge_id}-${from}` })),
+    );
   }
 
-  /** Creates the consumers; after this nothing sent to the partition can be missed. */
+  /** Creates the consumers; after this nothing sent to this subtask can be missed. */
   async start(): Promise<void> {
-    for (const { edge } of this.o.inputs) {
+    for (const ch of this.channels) {
       await this.o.jsm.consumers.add(this.o.stream, {
-        durable_name: this.consumerName(edge),
-        filter_subject: this.o.subjects.data.partition(this.o.jobId, this.o.runId, edge.edge_id, this.o.index),
+        durable_name: ch.consumer,
+        filter_subject: this.o.subjects.data.channel(this.o.jobId, this.o.runId, ch.edge.edge_id, this.o.index, ch.from),
         ack_policy: AckPolicy.Explicit,
         deliver_policy: DeliverPolicy.All,
-        max_ack_pending: 256,
+        max_ack_pending: 128,
         ack_wait: 60_000_000_000,
       });
     }
   }
 
-  /** Delivers batches until every sender on every edge sent end-of-stream (or stop()). */
-  async run(onBatch: BatchHandler): Promise<void> {
-    await Promise.all(this.o.inputs.map((input) => this.runEdge(input, onBatch)));
+  /**
+   * Delivers batches (and aligned barriers) until every channel sent end-of-stream, or stop().
+   * Handlers never run concurrently.
+   */
+  async run(onBatch: BatchHandler, onBarrier: BarrierHandler): Promise<void> {
+    this.aligner = new BarrierAligner(this.channels.length, onBarrier);
+    await Promise.all(this.channels.map((ch, i) => this.runChannel(ch, i, onBatch)));
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.aligner?.abort();
     await Promise.all(this.iters.map((it) => it.close().catch(() => undefined)));
   }
 
-  private async runEdge(input: ReaderInput, onBatch: BatchHandler): Promise<void> {
-    const consumer = await this.o.js.consumers.get(this.o.stream, this.consumerName(input.edge));
-    const iter = await consumer.consume({ max_messages: 64 });
+  private async runChannel(ch: Channel, id: number, onBatch: BatchHandler): Promise<void> {
+    const aligner = this.aligner!;
+    const consumer = await this.o.js.consumers.get(this.o.stream, ch.consumer);
+    const iter = await consumer.consume({ max_messages: 32 });
     this.iters.push(iter);
-    const order = new SenderOrder<JsMsg>(input.senders);
-    for await (const msg of iter) {
-      if (this.stopped) break;
-      const from = Number(msg.headers?.get(HEADERS.from));
-      const seq = Number(msg.headers?.get(HEADERS.seq));
-      const ready = order.accept(from, seq, msg);
-      if (ready === null) {
-        msg.ack(); // a duplicate of something already handled
-        continue;
+    const order = new SenderOrder<JsMsg>(1);
+    let ended = false;
+    try {
+      for await (const msg of iter) {
+        if (this.stopped) break;
+        const ready = order.accept(0, Number(msg.headers?.get(HEADERS.seq)), msg);
+        if (ready === null) {
+          msg.ack(); // a repeat of something already handled
+          continue;
+        }
+        for (const m of ready) {
+          const kind = m.headers?.get(HEADERS.kind);
+          if (kind === 'batch') {
+            await aligner.serial(() => onBatch(decodeBatch(m.data), m.data.byteLength));
+            m.ack();
+          } else if (kind === 'barrier') {
+            m.ack();
+            // Pauses this channel until every live channel delivered the same barrier.
+            await aligner.arrive(id, Number(m.headers!.get(HEADERS.epoch)), m.headers!.get(HEADERS.ref));
+          } else if (kind === 'eos') {
+            m.ack();
+            ended = true;
+          }
+        }
+        if (ended || this.stopped) break;
       }
-      for (const m of ready) {
-        if (m.headers?.get(HEADERS.kind) === 'eos') order.end(Number(m.headers.get(HEADERS.from)));
-        else await this.deliver(m, onBatch);
-        m.ack();
-      }
-      if (order.allEnded()) break;
+    } finally {
+      await iter.close().catch(() => undefined);
     }
-    await iter.close().catch(() => undefined);
-  }
-
-  private deliver(m: JsMsg, onBatch: BatchHandler): Promise<void> {
-    const run = this.lock.then(() => onBatch(decodeBatch(m.data), m.data.byteLength));
-    this.lock = run.catch(() => undefined);
-    return run;
+    if (ended) await aligner.end(id);
   }
 }

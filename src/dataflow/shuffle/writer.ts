@@ -23,6 +23,8 @@ export interface ShuffleWriterOptions {
   lingerMs: number;
 }
 
+const EMPTY = new Uint8Array(0);
+
 interface PartitionBuffer {
   pieces: RecordBatch[];
   rows: number;
@@ -66,11 +68,19 @@ export class ShuffleWriter {
     await this.enqueue(() => this.publishParts(this.parts.map((_, p) => p)));
   }
 
+  /** Checkpoint barrier: everything buffered goes out first, then the barrier to every partition. */
+  async barrier(epoch: number, ref: string): Promise<void> {
+    await this.flush();
+    await this.enqueue(async () => {
+      for (let p = 0; p < this.parts.length; p++) await this.send(p, 'barrier', EMPTY, { epoch, ref });
+    });
+  }
+
   /** Flushes, sends end-of-stream to every partition and waits until JetStream stored it all. */
   async finish(): Promise<void> {
     await this.flush();
     await this.enqueue(async () => {
-      for (let p = 0; p < this.parts.length; p++) await this.send(p, 'eos', new Uint8Array(0));
+      for (let p = 0; p < this.parts.length; p++) await this.send(p, 'eos', EMPTY);
     });
     await this.o.publisher.flush();
   }
@@ -118,7 +128,7 @@ export class ShuffleWriter {
     this.armLinger();
   }
 
-  private async send(p: number, kind: DataKind, body: Uint8Array): Promise<void> {
+  private async send(p: number, kind: DataKind, body: Uint8Array, barrier?: { epoch: number; ref: string }): Promise<void> {
     const part = this.parts[p]!;
     const seq = ++part.seq;
     const { edge, fromIndex, jobId, runId } = this.o;
@@ -127,8 +137,12 @@ export class ShuffleWriter {
     h.set(HEADERS.from, String(fromIndex));
     h.set(HEADERS.seq, String(seq));
     h.set(HEADERS.msgId, `${edge.edge_id}.${fromIndex}.${p}.${seq}`);
+    if (barrier) {
+      h.set(HEADERS.epoch, String(barrier.epoch));
+      h.set(HEADERS.ref, barrier.ref);
+    }
     this.bytesOut += body.byteLength;
     if (kind === 'batch') this.batchesOut++;
-    await this.o.publisher.publish(this.o.subjects.data.partition(jobId, runId, edge.edge_id, p), body, h);
+    await this.o.publisher.publish(this.o.subjects.data.channel(jobId, runId, edge.edge_id, p, fromIndex), body, h);
   }
 }

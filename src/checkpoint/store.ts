@@ -1,0 +1,265 @@
+// Durable checkpoint storage: subtask snapshots as msgpack objects in the Object Store bucket
+// (`<job>/<ref>/<task>/<index>`), checkpoint and savepoint meta as JSON in the checkpoints KV
+// bucket (`<job>.ckpt.<epoch, 12 digits>` and `<job>.sp.<savepoint id>`). Removal purges
+// subjects outright: a checkpoint every few seconds would otherwise leave a tombstone each time.
+
+import { jetstreamManager, JetStreamApiError, type JetStreamManager } from '@nats-io/jetstream';
+import { Kvm, type KV } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { Base64UrlPaddedCodec, Objm, type ObjectStore } from '@nats-io/obj';
+import { Packr } from 'msgpackr';
+import { ExternalError, InternalError, RivuletError, ValidationError } from '../errors.js';
+import { subjects } from '../wire.js';
+import type { CheckpointMeta, SubtaskSnapshot } from './meta.js';
+
+export type { CheckpointMeta, SubtaskCheckpointStats, SubtaskSnapshot } from './meta.js';
+
+/** Self-describing msgpack (no shared record structures to persist); typed arrays keep their type. */
+const packr = new Packr({ useRecords: false, moreTypes: true });
+/** Below the 1 MB default max_payload, so any server takes the chunks. */
+const CHUNK_BYTES = 512 * 1024;
+/** Object deletions in flight at once. */
+const DELETE_CONCURRENCY = 16;
+const ID = /^[-_=A-Za-z0-9]+$/;
+
+export class CheckpointStore {
+  private constructor(
+    private readonly kv: KV,
+    private readonly os: ObjectStore,
+    private readonly jsm: JetStreamManager,
+    private readonly kvBucket: string,
+    private readonly osBucket: string,
+  ) {}
+
+  /** Creates both buckets when missing; safe to call from several processes at once. */
+  static async open(nc: NatsConnection, prefix: string): Promise<CheckpointStore> {
+    const { checkpoints, state } = subjects(prefix).buckets;
+    const [kv, os, jsm] = await Promise.all([
+      openKv(nc, checkpoints, 'Rivulet checkpoint and savepoint meta'),
+      guard(`cannot open object store ${state}`, () =>
+        withRetry(() => new Objm(nc).create(state, { description: 'Rivulet state snapshots' })),
+      ),
+      guard('cannot reach JetStream', () => jetstreamManager(nc)),
+    ]);
+    return new CheckpointStore(kv, os, jsm, checkpoints, state);
+  }
+
+  async writeSnapshot(jobId: string, ref: string, taskId: string, index: number, snap: SubtaskSnapshot): Promise<number> {
+    const name = objectName(jobId, ref, taskId, index);
+    const bytes = packr.pack(snap);
+    const info = await guard(`cannot write snapshot ${name}`, () =>
+      this.os.put({ name, options: { max_chunk_size: CHUNK_BYTES } }, chunked(bytes)),
+    );
+    return info.size;
+  }
+
+  /** Index i is old subtask i; null where that subtask wrote nothing. */
+  async readSnapshots(jobId: string, ref: string, taskId: string, parallelism: number): Promise<(SubtaskSnapshot | null)[]> {
+    const names = Array.from({ length: parallelism }, (_, i) => objectName(jobId, ref, taskId, i));
+    return Promise.all(
+      names.map(async (name) => {
+        const bytes = await guard(`cannot read snapshot ${name}`, () => this.os.getBlob(name));
+        if (bytes === null) return null;
+        try {
+          return packr.unpack(bytes) as SubtaskSnapshot;
+        } catch (err) {
+          throw new InternalError(`snapshot ${name} is not valid msgpack`, { cause: err });
+        }
+      }),
+    );
+  }
+
+  async putMeta(meta: CheckpointMeta): Promise<void> {
+    await guard(`cannot store checkpoint ${meta.epoch} of ${meta.job_id}`, () => this.kv.put(metaKey(meta), JSON.stringify(meta)));
+  }
+
+  /** A checkpoint, else a savepoint, with this epoch. */
+  async getMeta(jobId: string, epoch: number): Promise<CheckpointMeta | null> {
+    if (!ID.test(jobId) || !Number.isSafeInteger(epoch) || epoch < 0 || epoch >= 1e12) return null;
+    const entry = await guard(`cannot read checkpoint ${epoch} of ${jobId}`, () => this.kv.get(ckptKey(jobId, epoch)));
+    if (entry !== null && entry.operation === 'PUT') return entry.json<CheckpointMeta>();
+    return (await this.listSavepoints(jobId)).find((m) => m.epoch === epoch) ?? null;
+  }
+
+  /** Checkpoints and savepoints by epoch (a checkpoint before a savepoint of the same epoch). */
+  async listMeta(jobId: string): Promise<CheckpointMeta[]> {
+    return sortByEpoch(await this.read(checkId('job id', jobId), '>'));
+  }
+
+  async latestCompleted(jobId: string): Promise<CheckpointMeta | null> {
+    return (await this.listMeta(jobId)).filter((m) => m.status === 'completed').at(-1) ?? null;
+  }
+
+  async getSavepoint(jobId: string, savepointId: string): Promise<CheckpointMeta | null> {
+    if (!ID.test(jobId) || !ID.test(savepointId)) return null;
+    const entry = await guard(`cannot read savepoint ${savepointId}`, () => this.kv.get(spKey(jobId, savepointId)));
+    return entry !== null && entry.operation === 'PUT' ? entry.json<CheckpointMeta>() : null;
+  }
+
+  async listSavepoints(jobId: string): Promise<CheckpointMeta[]> {
+    return sortByEpoch(await this.read(checkId('job id', jobId), 'sp.*'));
+  }
+
+  /** Removes the savepoint's objects, then its meta; false when there is no such savepoint. */
+  async deleteSavepoint(jobId: string, savepointId: string): Promise<boolean> {
+    const meta = await this.getSavepoint(jobId, savepointId);
+    if (meta === null) return false;
+    await this.remove(meta);
+    return true;
+  }
+
+  /**
+   * Deletes failed checkpoints and completed ones older than the newest `keep` (at least 1)
+   * completed checkpoints; savepoints and in-progress checkpoints stay. Returns how many went.
+   */
+  async gc(jobId: string, keep = 3): Promise<number> {
+    const metas = await this.read(checkId('job id', jobId), 'ckpt.*');
+    const completed = metas.filter((m) => m.status === 'completed').sort((a, b) => b.epoch - a.epoch);
+    const victims = [...completed.slice(Math.max(1, Math.floor(keep))), ...metas.filter((m) => m.status === 'failed')];
+    for (const meta of victims) await this.remove(meta);
+    return victims.length;
+  }
+
+  /** Everything of a job, savepoints and objects no meta names (e.g. of an unrecorded epoch). */
+  async deleteJob(jobId: string): Promise<void> {
+    checkId('job id', jobId);
+    const all = await guard(`cannot list objects of ${this.osBucket}`, () => this.os.list());
+    const names = all.filter((o) => o.name.startsWith(`${jobId}/`)).map((o) => o.name);
+    await eachLimited(names, DELETE_CONCURRENCY, (n) => this.deleteObject(n));
+    await purgeKv(this.jsm, this.kvBucket, `${jobId}.>`);
+  }
+
+  location(jobId: string, ref: string): string {
+    return `nats-object-store://${this.osBucket}/${jobId}/${ref}`;
+  }
+
+  /** Objects first: if this stops halfway, the meta still names what is left for a retry. */
+  private async remove(meta: CheckpointMeta): Promise<void> {
+    await eachLimited(objectNames(meta), DELETE_CONCURRENCY, (n) => this.deleteObject(n));
+    await purgeKv(this.jsm, this.kvBucket, metaKey(meta));
+  }
+
+  /** ObjectStore.delete leaves a meta tombstone per object; purging chunks and meta leaves none. */
+  private async deleteObject(name: string): Promise<void> {
+    const stream = `OBJ_${this.osBucket}`;
+    await guard(`cannot delete snapshot ${name}`, async () => {
+      const info = await this.os.info(name);
+      if (info === null) return;
+      if (info.nuid) await this.jsm.streams.purge(stream, { filter: `$O.${this.osBucket}.C.${info.nuid}` });
+      await this.jsm.streams.purge(stream, { filter: `$O.${this.osBucket}.M.${Base64UrlPaddedCodec.encode(name)}` });
+    });
+  }
+
+  private read(jobId: string, rest: string): Promise<CheckpointMeta[]> {
+    return readJson<CheckpointMeta>(this.kv, `${jobId}.${rest}`);
+  }
+}
+
+function checkId(what: string, id: string): string {
+  if (!ID.test(id)) throw new ValidationError(`invalid ${what} "${id}": only letters, digits, "-", "_" and "=" are allowed`);
+  return id;
+}
+
+function ckptKey(jobId: string, epoch: number): string {
+  if (!Number.isSafeInteger(epoch) || epoch < 0 || epoch >= 1e12) throw new ValidationError(`invalid checkpoint epoch ${epoch}`);
+  // Padded so keys sort as epochs do.
+  return `${checkId('job id', jobId)}.ckpt.${String(epoch).padStart(12, '0')}`;
+}
+
+function spKey(jobId: string, savepointId: string): string {
+  return `${checkId('job id', jobId)}.sp.${checkId('savepoint id', savepointId)}`;
+}
+
+function metaKey(meta: CheckpointMeta): string {
+  if (meta.kind === 'checkpoint') return ckptKey(meta.job_id, meta.epoch);
+  if (meta.savepoint_id === null) throw new ValidationError(`savepoint ${meta.epoch} of ${meta.job_id} has no savepoint_id`);
+  return spKey(meta.job_id, meta.savepoint_id);
+}
+
+function objectName(jobId: string, ref: string, taskId: string, index: number): string {
+  return `${checkId('job id', jobId)}/${checkId('snapshot ref', ref)}/${taskId}/${index}`;
+}
+
+/** Every object a checkpoint may have: each subtask of each task that ran or reported. */
+function objectNames(meta: CheckpointMeta): string[] {
+  const counts = new Map(Object.entries(meta.parallelism));
+  for (const [taskId, op] of Object.entries(meta.operators)) {
+    for (const s of op.subtasks) counts.set(taskId, Math.max(counts.get(taskId) ?? 0, s.index + 1));
+  }
+  return [...counts].flatMap(([taskId, n]) => Array.from({ length: n }, (_, i) => objectName(meta.job_id, meta.ref, taskId, i)));
+}
+
+function sortByEpoch(metas: CheckpointMeta[]): CheckpointMeta[] {
+  return metas.sort((a, b) => a.epoch - b.epoch || (a.kind === b.kind ? 0 : a.kind === 'checkpoint' ? -1 : 1));
+}
+
+/** Hands the object store one slice at a time instead of one 5 MB blob. */
+function chunked(bytes: Uint8Array): ReadableStream<Uint8Array> {
+  let at = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (at >= bytes.byteLength) return controller.close();
+      controller.enqueue(bytes.subarray(at, at + CHUNK_BYTES));
+      at += CHUNK_BYTES;
+    },
+  });
+}
+
+async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
+
+// ---------------------------------------------------------------------------------------------
+// KV plumbing shared with job-store.ts.
+
+/** Opens the KV bucket, creating it when missing (one value per key, file storage). */
+export function openKv(nc: NatsConnection, bucket: string, description: string): Promise<KV> {
+  return guard(`cannot open KV bucket ${bucket}`, () => withRetry(() => new Kvm(nc).create(bucket, { history: 1, description })));
+}
+
+/** Latest values of the keys matching `filter` (a subject filter, wildcards allowed). */
+export async function readJson<T>(kv: KV, filter: string): Promise<T[]> {
+  return guard(`cannot list ${filter}`, async () => {
+    const keys: string[] = [];
+    for await (const k of await kv.keys(filter)) keys.push(k);
+    const entries = await Promise.all(keys.map((k) => kv.get(k)));
+    // A key purged between listing and reading is simply gone.
+    return entries.filter((e) => e !== null && e.operation === 'PUT').map((e) => e!.json<T>());
+  });
+}
+
+/** Removes the matching keys and their history without leaving delete markers. */
+export async function purgeKv(jsm: JetStreamManager, bucket: string, filter: string): Promise<number> {
+  const res = await guard(`cannot purge ${filter} from ${bucket}`, () => jsm.streams.purge(`KV_${bucket}`, { filter: `$KV.${bucket}.${filter}` }));
+  return res.purged;
+}
+
+/**
+ * Two processes creating a bucket at once: the loser's create can fail although the bucket now
+ * exists, so try again (then it opens the winner's).
+ */
+async function withRetry<T>(fn: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (i >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, 50 * i));
+    }
+  }
+}
+
+/** NATS failures become ExternalError; JetStream refusals other than 503 are not worth a retry. */
+export async function guard<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof RivuletError) throw err;
+    const retryable = !(err instanceof JetStreamApiError) || err.status === 503;
+    throw new ExternalError(`${what}: ${err instanceof Error ? err.message : String(err)}`, { cause: err, retryable });
+  }
+}
