@@ -14,11 +14,18 @@ export class JsonBatchAssembler {
   private timer: NodeJS.Timeout | null = null;
   /** The last emit handed on; each new one starts after it. */
   private tail: Promise<void> = Promise.resolve();
-  /** Position the rows in the builder take us to once they are handed on. */
   /** Rows in batches waiting for the emit before them to resolve. */
   private queued = 0;
+  /** Batches waiting for the emit before them to resolve. */
+  private queuedBatches = 0;
+  /** Highest input position seen: what the rows in the builder take us to once handed on. */
   private pendingPosition: number;
+  /** See `position`. Advances only when emit is called, never when a batch is merely queued. */
   private handedPosition: number;
+  /** Rows handed to emit so far. */
+  private handedRows = 0;
+  /** discard() ran: nothing is emitted any more and the position stays where it is. */
+  private discarded = false;
 
   constructor(
     schema: Schema,
@@ -34,10 +41,17 @@ export class JsonBatchAssembler {
 
   /**
    * The highest input position (e.g. stream sequence) such that every record at or below it was
-   * handed to emit, reported bad, or skipped. Replaying from position + 1 loses nothing.
+   * handed to emit, reported bad, or skipped. Replaying from position + 1 loses nothing. Read
+   * inside ctx.emit(batch) it covers that batch and nothing after it: a batch that waits behind a
+   * slow emit is not counted until its own emit is called.
    */
   get position(): number {
     return this.handedPosition;
+  }
+
+  /** Rows handed to emit so far, including the batch being emitted (same rule as `position`). */
+  get rowsHanded(): number {
+    return this.handedRows;
   }
 
   /** Rows decoded whose emit has not started yet: the builder's, plus batches queued behind an emit. */
@@ -63,13 +77,20 @@ export class JsonBatchAssembler {
   /** Hands on the partly filled batch, if any; resolves when every emit so far resolved. */
   flush(): Promise<void> {
     this.clearTimer();
-    if (this.builder.length > 0) {
+    if (this.builder.length > 0 && !this.discarded) {
       const batch = this.builder.finish();
       const rows = batch.numRows;
+      const end = this.pendingPosition;
       this.queued += rows;
-      this.handedPosition = this.pendingPosition;
+      this.queuedBatches++;
       const next = this.tail.then(() => {
         this.queued -= rows;
+        this.queuedBatches--;
+        if (this.discarded) return;
+        // The runner reads the position synchronously inside emit: it must cover this batch,
+        // plus skipped or bad records after it only when no rows wait behind it.
+        this.handedPosition = this.queuedBatches === 0 && this.builder.length === 0 ? this.pendingPosition : end;
+        this.handedRows += rows;
         return this.ctx.emit(batch);
       });
       next.catch((err) => this.onError(err));
@@ -81,16 +102,18 @@ export class JsonBatchAssembler {
 
   /** Drops rows not yet handed on (stop without drain). */
   discard(): void {
+    this.discarded = true;
     this.clearTimer();
     if (this.builder.length > 0) this.builder.finish();
   }
 
   private advance(position: number): Promise<void> | null {
+    if (this.discarded) return null;
     if (position > this.pendingPosition) this.pendingPosition = position;
     const rows = this.builder.length;
     if (rows === 0) {
-      // Nothing waits in the builder, so everything up to here is accounted for.
-      this.handedPosition = this.pendingPosition;
+      // Nothing waits in the builder or behind an emit, so everything up to here is accounted for.
+      if (this.queuedBatches === 0) this.handedPosition = this.pendingPosition;
       return null;
     }
     if (rows >= this.ctx.batchSize) return this.flush();

@@ -10,6 +10,13 @@
 //
 // consume() sends each next pull only when our iterator reaches it, so a slow downstream stops
 // the pulls: at most about one pull's worth of messages waits in memory.
+//
+// Position: `{ seq, prior? }` (see progress.ts, with key = sequence - 1): every message of this
+// subtask's share up to `seq` was handed to emit or reported bad, plus what `prior` claims above
+// it. Restore at another parallelism: old sequence s was processed iff s <= seq of old subtask
+// (s - 1) % oldN (recursively through its prior); new subtask j of M reads from the lowest old
+// `seq` + 1 (start_sequence without a restore) and keeps each s with (s - 1) % M === j that the
+// old run did not process. Restoring overrides start_sequence.
 
 import {
   DeliverPolicy,
@@ -24,8 +31,9 @@ import { ExternalError, RivuletError } from '../../errors.js';
 import type { JetStreamSourceConfig, Schema } from '../../types.js';
 import { JsonBatchAssembler } from '../json-assembler.js';
 import { JsonLoopSource } from '../json-source.js';
+import { Resume, toWire } from '../progress.js';
 import { ensureConnectorStream } from '../stream-setup.js';
-import type { SourceContext } from '../types.js';
+import type { SourceContext, SourcePosition, SourceRestore } from '../types.js';
 
 /** Bounds of one pull: enough to keep the pipe full, small enough to bound memory. */
 const MIN_PULL = 256;
@@ -37,30 +45,43 @@ export class JetStreamSource extends JsonLoopSource {
   private consumer: Consumer | null = null;
   private messages: ConsumerMessages | null = null;
 
-  constructor(private readonly config: JetStreamSourceConfig) {
+  private readonly resume: Resume | null;
+  /** Last sequence handled before reading starts: start_sequence - 1, or where the restore left off. */
+  private readonly startAfter: number;
+
+  constructor(
+    private readonly config: JetStreamSourceConfig,
+    restore?: SourceRestore,
+  ) {
     super();
     this.schema = config.schema;
+    const configured = Math.max(0, (config.start_sequence ?? 1) - 1);
+    this.resume = restore ? new Resume(restore, 'seq', configured) : null;
+    this.startAfter = this.resume ? this.resume.floor : configured;
   }
 
   /**
-   * Last stream sequence this subtask is done with: its record was handed to emit, reported bad,
-   * or belongs to another subtask. A restart resumes at position() + 1.
+   * `{ seq, prior? }`: seq is the last stream sequence this subtask is done with (its record was
+   * handed to emit or reported bad, or it belongs to another subtask). Before start() it is where
+   * reading will begin, minus one, with the whole restore as prior.
    */
-  position(): number {
-    return this.assembler?.position ?? Math.max(0, (this.config.start_sequence ?? 1) - 1);
+  position(): SourcePosition {
+    const seq = this.assembler?.position ?? this.startAfter;
+    const ctx = this.ctx;
+    return toWire({ bound: seq, prior: this.resume?.priorFor(seq, ctx?.subtaskIndex, ctx?.parallelism) }, 'seq');
   }
 
   async start(ctx: SourceContext): Promise<void> {
     if (this.stopping) return;
     this.ctx = ctx;
     const { stream, subject } = this.config;
-    const startSequence = this.config.start_sequence ?? 0;
-    this.assembler = new JsonBatchAssembler(this.schema, ctx, (err) => this.fail(err), Math.max(0, startSequence - 1));
+    const startSequence = this.startAfter + 1;
+    this.assembler = new JsonBatchAssembler(this.schema, ctx, (err) => this.fail(err), this.startAfter);
     try {
       const jsm = await jetstreamManager(ctx.nc);
       await ensureConnectorStream(jsm, stream, subject);
       const options: Partial<OrderedConsumerOptions> = { filter_subjects: subject };
-      if (startSequence > 0) {
+      if (startSequence > 1) {
         options.deliver_policy = DeliverPolicy.StartSequence;
         options.opt_start_seq = startSequence;
       } else {
@@ -84,10 +105,12 @@ export class JetStreamSource extends JsonLoopSource {
   protected async read(): Promise<void> {
     const assembler = this.assembler!;
     const { parallelism, subtaskIndex } = this.ctx!;
+    const resume = this.resume;
     for await (const msg of this.messages!) {
       if (this.halted) return;
       const seq = msg.seq;
-      if ((seq - 1) % parallelism !== subtaskIndex) {
+      // Another subtask's share, or (after a restore) a message the old run already processed.
+      if ((seq - 1) % parallelism !== subtaskIndex || (resume !== null && resume.done(seq - 1))) {
         assembler.skip(seq);
         continue;
       }

@@ -9,13 +9,18 @@
 // for this connection fills (nats-server's max_pending, 64 MiB by default), the server marks the
 // connection a slow consumer and drops messages for it (or disconnects it). Messages published
 // while no subtask is subscribed are lost too: use the `jetstream` source when input must not be.
+//
+// Not replayable, so not part of exactly-once: position() is `{ records }`, the rows handed to
+// emit so far (informational), and a restore is accepted and ignored. Across a failure the source
+// is at most once: messages published while the job recovers, and rows read but not yet through
+// the pipeline when it failed, are gone.
 
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import { ExternalError } from '../../errors.js';
 import type { NatsSourceConfig, Schema } from '../../types.js';
 import { JsonBatchAssembler } from '../json-assembler.js';
 import { JsonLoopSource } from '../json-source.js';
-import type { SourceContext } from '../types.js';
+import type { SourceContext, SourcePosition, SourceRestore } from '../types.js';
 
 /** Messages waiting in the subscription before we warn about a slow consumer. */
 const BACKLOG_WARN = 100_000;
@@ -33,9 +38,18 @@ export class NatsSource extends JsonLoopSource {
   private sub: Subscription | null = null;
   private lastBacklogWarning = 0;
 
-  constructor(private readonly config: NatsSourceConfig) {
+  /** `_restore` is ignored: core NATS cannot replay (see above). */
+  constructor(
+    private readonly config: NatsSourceConfig,
+    _restore?: SourceRestore,
+  ) {
     super();
     this.schema = config.schema;
+  }
+
+  /** `{ records }`: rows handed to emit so far, including the batch being emitted. Informational. */
+  position(): SourcePosition {
+    return { records: this.assembler?.rowsHanded ?? 0 };
   }
 
   async start(ctx: SourceContext): Promise<void> {
