@@ -160,6 +160,8 @@ describe('gc and deleteJob', () => {
     const s = await CheckpointStore.open(t.nc, p);
     const count = async () => ({
       kv: (await t.jsm.streams.info(`KV_${checkpoints}`)).state.messages,
+      // Listing must not leave consumers behind (kv.keys() would, one per call).
+      kvConsumers: (await t.jsm.streams.info(`KV_${checkpoints}`)).state.consumer_count,
       objects: (await t.jsm.streams.info(`OBJ_${state}`)).state.messages,
     });
     return { s, count, os: await new Objm(t.nc).open(state) };
@@ -172,11 +174,11 @@ describe('gc and deleteJob', () => {
     const metas = [1, 3, 4, 5, 6].map((e) => meta(job, e)).concat(meta(job, 7, { status: 'failed' }), meta(job, 8, { status: 'in_progress', finish_time: null }), sp);
     for (const m of metas) await record(m, s);
     // Each small snapshot is one chunk and one meta message: 8 checkpoints × 2 subtasks × 2.
-    expect(await count()).toEqual({ kv: 8, objects: 32 });
+    expect(await count()).toEqual({ kv: 8, kvConsumers: 0, objects: 32 });
 
     expect(await s.gc(job, 3)).toBe(3); // epochs 1, 3 (older than 4, 5, 6) and failed 7
     expect((await s.listMeta(job)).map((m) => m.epoch)).toEqual([2, 4, 5, 6, 8]);
-    expect(await count()).toEqual({ kv: 5, objects: 20 });
+    expect(await count()).toEqual({ kv: 5, kvConsumers: 0, objects: 20 });
     for (const e of [1, 3, 7]) {
       expect(await os.info(`${job}/ckpt-${e}/t0/0`)).toBeNull();
       expect(await s.readSnapshots(job, `ckpt-${e}`, 't0', 2)).toEqual([null, null]);
@@ -197,7 +199,17 @@ describe('gc and deleteJob', () => {
     await s.writeSnapshot(job, 'ckpt-1', 'tx', 0, snap(1));
     await s.putMeta(meta(job, 1, { status: 'failed', parallelism: {}, operators: { tx: { name: 'x', subtasks: [{ index: 0, ...stats }] } } }));
     expect(await s.gc(job)).toBe(1);
-    expect(await count()).toEqual({ kv: 0, objects: 0 });
+    expect(await count()).toEqual({ kv: 0, kvConsumers: 0, objects: 0 });
+  });
+
+  it('finishes a deletion that stopped after marking the object deleted', async () => {
+    const { s, count, os } = await freshStore();
+    const job = newJob();
+    await record(meta(job, 1, { status: 'failed' }), s);
+    await os.delete(`${job}/ckpt-1/t0/0`); // as far as a crashed gc got
+    expect(await s.readSnapshots(job, 'ckpt-1', 't0', 2)).toEqual([null, snap(1)]);
+    expect(await s.gc(job)).toBe(1);
+    expect(await count()).toEqual({ kv: 0, kvConsumers: 0, objects: 0 });
   });
 
   it('deleteJob removes everything of one job only, savepoints and unrecorded objects too', async () => {
@@ -210,7 +222,7 @@ describe('gc and deleteJob', () => {
     await s.deleteJob(job);
     expect(await s.listMeta(job)).toEqual([]);
     expect(await s.readSnapshots(job, 'ckpt-3', 't0', 1)).toEqual([null]);
-    expect(await count()).toEqual({ kv: 1, objects: 4 });
+    expect(await count()).toEqual({ kv: 1, kvConsumers: 0, objects: 4 });
     expect(await s.readSnapshots(other, 'ckpt-1', 't0', 2)).toEqual([snap(1), snap(1)]);
   });
 });

@@ -3,16 +3,19 @@
 // server's replies (PONGs, JetStream acks): the server stays real, only the wire gets slow.
 
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/nats-core';
+import { Kvm, type KV } from '@nats-io/kv';
+import { nanos, type NatsConnection } from '@nats-io/nats-core';
+import { Packr } from 'msgpackr';
 import net from 'node:net';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createSink } from '../src/connectors/registry.js';
 import { BlackholeSink } from '../src/connectors/sinks/blackhole.js';
-import { JetStreamSink } from '../src/connectors/sinks/jetstream.js';
+import { JetStreamSink, SINK_DUPLICATE_WINDOW_MS } from '../src/connectors/sinks/jetstream.js';
 import { NatsSink } from '../src/connectors/sinks/nats.js';
 import { StdoutSink } from '../src/connectors/sinks/stdout.js';
 import type { SinkContext } from '../src/connectors/types.js';
+import { batchToJsonRows } from '../src/dataflow/arrow/index.js';
 import { ValidationError } from '../src/errors.js';
 import { connectNats } from '../src/nats/connect.js';
 import { deleteStreamIfExists, ensureStream } from '../src/nats/streams.js';
@@ -81,6 +84,8 @@ function withScheme(url: string): string {
 }
 
 const dec = new TextDecoder();
+/** How src/checkpoint/store.ts stores subtask snapshots. */
+const checkpointPackr = new Packr({ useRecords: false, moreTypes: true });
 
 /** Collects the JSON records published on a subject. */
 async function listen(nc: NatsConnection, subject: string): Promise<Record<string, unknown>[]> {
@@ -168,6 +173,7 @@ class CaptureStream extends Writable {
 
 sinkConformance({
   name: 'nats',
+  transactional: false,
   visibleOnFlush: false,
   async setup({ nc, ctx }) {
     const subject = uniqueName('sink.nats');
@@ -181,6 +187,7 @@ sinkConformance({
 
 sinkConformance({
   name: 'preview',
+  transactional: false,
   visibleOnFlush: false,
   async setup({ nc, ctx }) {
     const got = await listen(nc, subjects(ctx.prefix).output(ctx.jobId));
@@ -190,6 +197,7 @@ sinkConformance({
 
 sinkConformance({
   name: 'jetstream',
+  transactional: true,
   visibleOnFlush: true,
   async setup({ nc, ctx }) {
     const stream = uniqueName('SINK');
@@ -205,7 +213,9 @@ sinkConformance({
         return exists ? (await readStream(nc, stream)).records : [];
       },
       cleanup: async () => {
-        await deleteStreamIfExists(await jetstreamManager(nc), stream);
+        const jsm = await jetstreamManager(nc);
+        await deleteStreamIfExists(jsm, stream);
+        await deleteStreamIfExists(jsm, `KV_${subjects(ctx.prefix).buckets.sinkCommits}`);
       },
     }));
   },
@@ -213,6 +223,7 @@ sinkConformance({
 
 sinkConformance({
   name: 'stdout',
+  transactional: false,
   visibleOnFlush: true,
   async setup() {
     const out = new CaptureStream();
@@ -226,6 +237,7 @@ sinkConformance({
 
 sinkConformance({
   name: 'blackhole',
+  transactional: false,
   visibleOnFlush: true,
   async setup() {
     const sink = new BlackholeSink();
@@ -252,7 +264,7 @@ describe('registry (sinks)', () => {
   });
 });
 
-describe('jetstream sink', () => {
+describe('jetstream sink (exactly once)', () => {
   let nc: NatsConnection;
   let jsm: JetStreamManager;
   const streams: string[] = [];
@@ -271,51 +283,219 @@ describe('jetstream sink', () => {
     return { stream, subject: `${stream}.out` };
   }
 
-  it('stores every record once, with ids job-run-task-subtask-n, acknowledged when flush() resolves', async () => {
-    const { stream, subject } = newStream();
-    const ctx = { ...sinkContext(nc), subtaskIndex: 2, parallelism: 3 };
-    const sink = new JetStreamSink({ stream, subject });
+  /** A context of its own (prefix, so markers bucket) whose bucket is removed after the file. */
+  function context(over: Partial<SinkContext> = {}): SinkContext {
+    const ctx = { ...sinkContext(nc), ...over };
+    streams.push(`KV_${subjects(ctx.prefix).buckets.sinkCommits}`);
+    return ctx;
+  }
+
+  async function openSink(config: { stream: string; subject: string }, ctx: SinkContext, options = {}): Promise<JetStreamSink> {
+    const sink = new JetStreamSink(config, options);
     await sink.open(ctx);
-    for (let i = 0; i < 5; i++) await sink.write(sinkBatch(i * 300, 300));
+    return sink;
+  }
+
+  async function markers(ctx: SinkContext): Promise<KV> {
+    return new Kvm(nc).open(subjects(ctx.prefix).buckets.sinkCommits);
+  }
+
+  const messages = async (stream: string) => (await jsm.streams.info(stream)).state.messages;
+  const idsOf = (prefix: string, n: number, from = 0) => Array.from({ length: n }, (_, i) => `${prefix}${from + i}`);
+
+  it('nothing is visible before commit; commit publishes exactly the epoch, with ids job.task.subtask.epoch.n, and marks it', async () => {
+    const { stream, subject } = newStream();
+    const ctx = context({ subtaskIndex: 2, parallelism: 3 });
+    const sink = await openSink({ stream, subject }, ctx);
+    for (let i = 0; i < 3; i++) await sink.write(sinkBatch(i * 300, 300));
     await sink.flush();
-    // Nothing is read asynchronously here: after flush the stream already holds all of it.
-    expect((await jsm.streams.info(stream)).state.messages).toBe(1500);
+    expect(await messages(stream)).toBe(0);
+    const pending = (await sink.preCommit(1))!;
+    expect(pending).toMatchObject({ job: ctx.jobId, task: 'task-1', subtask: 2, epochs: [{ epoch: 1, records: 900 }] });
+    await sink.write(sinkBatch(900, 100)); // epoch 2, still open
+    expect(await messages(stream)).toBe(0);
+
+    await sink.commit(1);
+    // Acknowledged before commit() resolves: no waiting needed.
+    expect(await messages(stream)).toBe(900);
     const { records, ids } = await readStream(nc, stream);
-    expect(records.map((r) => Number(r.id))).toEqual(Array.from({ length: 1500 }, (_, i) => i));
-    expect(ids).toEqual(Array.from({ length: 1500 }, (_, i) => `${ctx.jobId}-1-task-1-2-${i + 1}`));
+    expect(records.map((r) => Number(r.id))).toEqual(Array.from({ length: 900 }, (_, i) => i));
+    expect(ids).toEqual(idsOf(`${ctx.jobId}.task-1.2.1.`, 900));
+    const marker = await (await markers(ctx)).get(`${ctx.jobId}.task-1.2.1`);
+    expect(marker?.json<{ records: number }>().records).toBe(900);
+
+    await sink.commit(1); // again: nothing more
+    await sink.flush();
+    expect(await messages(stream)).toBe(900);
+    await sink.close();
+    expect(await messages(stream)).toBe(900); // the open epoch 2 is not published by close()
+  });
+
+  it('two epochs pending, then commit(later) publishes both in order; preCommit keeps both in the checkpoint', async () => {
+    const { stream, subject } = newStream();
+    const ctx = context();
+    const sink = await openSink({ stream, subject }, ctx);
+    await sink.write(sinkBatch(0, 100));
+    const first = (await sink.preCommit(4))!;
+    expect(first.epochs.map((e) => e.epoch)).toEqual([4]);
+    await sink.write(sinkBatch(100, 60));
+    await sink.write(sinkBatch(160, 40));
+    // Checkpoint 4 has not committed yet: checkpoint 5 must still hold its output.
+    const second = (await sink.preCommit(5))!;
+    expect(second.epochs.map((e) => [e.epoch, e.records])).toEqual([
+      [4, 100],
+      [5, 100],
+    ]);
+    expect(await sink.preCommit(6)).toMatchObject({ epochs: [{ epoch: 4 }, { epoch: 5 }] }); // an empty epoch adds nothing
+    await sink.commit(5);
+    const { records, ids } = await readStream(nc, stream);
+    expect(records.map((r) => Number(r.id))).toEqual(Array.from({ length: 200 }, (_, i) => i));
+    expect(ids).toEqual([...idsOf(`${ctx.jobId}.task-1.0.4.`, 100), ...idsOf(`${ctx.jobId}.task-1.0.5.`, 100)]);
+    await sink.commit(4); // older than what is committed: nothing to do
+    expect(await sink.preCommit(7)).toBeNull(); // nothing uncommitted is left
+    expect(await messages(stream)).toBe(200);
+    await expect(sink.preCommit(7)).rejects.toThrow(/epochs must increase/);
     await sink.close();
   });
 
-  it('the same records published again by the same subtask of the same run are deduplicated', async () => {
+  it('recover after a completed commit publishes nothing (marker), also on another subtask after msgpack', async () => {
     const { stream, subject } = newStream();
-    const ctx = sinkContext(nc);
-    for (let attempt = 0; attempt < 2; attempt++) {
-      const sink = new JetStreamSink({ stream, subject });
-      await sink.open(ctx);
-      await sink.write(sinkBatch(0, 50));
-      await sink.close();
-    }
-    expect((await jsm.streams.info(stream)).state.messages).toBe(50);
+    const ctx = context({ subtaskIndex: 1, parallelism: 2 });
+    const sink = await openSink({ stream, subject }, ctx);
+    await sink.write(sinkBatch(0, 250));
+    // As a checkpoint stores it (src/checkpoint/store.ts packs with these options).
+    const stored = checkpointPackr.unpack(checkpointPackr.pack(await sink.preCommit(1)));
+    await sink.commit(1);
+    await sink.close();
+    expect(await messages(stream)).toBe(250);
+
+    // The restored run has parallelism 1: subtask 0 recovers old subtask 1's output.
+    const next = await openSink({ stream, subject }, { ...ctx, runId: 2, subtaskIndex: 0, parallelism: 1 });
+    await next.recover([stored, null]);
+    await next.flush();
+    expect(next.records).toBe(0);
+    expect(await messages(stream)).toBe(250);
+    await next.close();
   });
 
-  it('creates a missing stream (file, limits) and leaves an existing one alone', async () => {
+  it('recover without the marker, within the duplicate window: republishes with the same ids, JetStream keeps one copy', async () => {
     const { stream, subject } = newStream();
-    const sink = new JetStreamSink({ stream, subject });
-    await sink.open(sinkContext(nc));
+    const ctx = context();
+    const sink = await openSink({ stream, subject }, ctx);
+    await sink.write(sinkBatch(0, 300));
+    const stored = checkpointPackr.unpack(checkpointPackr.pack(await sink.preCommit(3)));
+    await sink.commit(3);
+    await sink.close();
+    // As if the run crashed between publishing and writing the marker.
+    const kv = await markers(ctx);
+    await kv.purge(`${ctx.jobId}.task-1.0.3`);
+
+    const next = await openSink({ stream, subject }, { ...ctx, runId: 2 });
+    await next.recover([stored]);
+    expect(next.records).toBe(300); // published again...
+    expect(await messages(stream)).toBe(300); // ...and dropped as duplicates
+    const { ids } = await readStream(nc, stream);
+    expect(ids).toEqual(idsOf(`${ctx.jobId}.task-1.0.3.`, 300));
+    expect((await kv.get(`${ctx.jobId}.task-1.0.3`))?.operation).toBe('PUT'); // marked now
+    await next.close();
+  });
+
+  it('recover of output never committed publishes it exactly once, oldest epoch first, from several old subtasks', async () => {
+    const { stream, subject } = newStream();
+    const ctx = context({ parallelism: 2 });
+    const olds = [0, 1].map((i) => openSink({ stream, subject }, { ...ctx, subtaskIndex: i }));
+    const [a, b] = await Promise.all(olds);
+    await a!.write(sinkBatch(0, 10));
+    await a!.preCommit(1);
+    await b!.write(sinkBatch(10, 10));
+    await b!.preCommit(1);
+    await a!.write(sinkBatch(20, 10));
+    await b!.write(sinkBatch(30, 10));
+    const pa = await a!.preCommit(2);
+    const pb = await b!.preCommit(2);
+    // The run fails before commit(2) reaches anyone (and commit(1) never came either).
+    await Promise.all([a!.close(), b!.close()]);
+    expect(await messages(stream)).toBe(0);
+
+    const next = await openSink({ stream, subject }, { ...ctx, runId: 2, parallelism: 1 });
+    await next.recover([pb, pa].map((p) => checkpointPackr.unpack(checkpointPackr.pack(p))));
+    const { records, ids } = await readStream(nc, stream);
+    expect(records.map((r) => Number(r.id))).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    expect(ids.map((id) => id.slice(ctx.jobId.length + 1))).toEqual([
+      ...idsOf('task-1.0.1.', 10),
+      ...idsOf('task-1.1.1.', 10),
+      ...idsOf('task-1.0.2.', 10),
+      ...idsOf('task-1.1.2.', 10),
+    ]);
+    await next.recover([pa, pb]); // recovering again changes nothing
+    expect(await messages(stream)).toBe(40);
+    await next.close();
+  });
+
+  it('a bounded job ends with preCommit(final) + commit(final): everything becomes visible; flush alone publishes nothing', async () => {
+    const { stream, subject } = newStream();
+    const ctx = context();
+    const sink = await openSink({ stream, subject }, ctx);
+    await sink.write(sinkBatch(0, 100));
+    await sink.preCommit(1);
+    await sink.commit(1);
+    await sink.write(sinkBatch(100, 150)); // after the last checkpoint
+    await sink.flush();
+    expect(await messages(stream)).toBe(100);
+    // What the runner does at end of input.
+    await sink.preCommit(2);
+    await sink.commit(2);
+    await sink.flush();
+    await sink.close();
+    const { records } = await readStream(nc, stream);
+    expect(records.map((r) => Number(r.id))).toEqual(Array.from({ length: 250 }, (_, i) => i));
+  });
+
+  it('fails with a clear error when uncommitted output outgrows maxPendingBytes; commits free it', async () => {
+    const { stream, subject } = newStream();
+    const size = Buffer.byteLength(batchToJsonRows(sinkBatch(0, 200)).join('\n'));
+    const sink = await openSink({ stream, subject }, context(), { maxPendingBytes: Math.floor(size * 1.5) });
+    await sink.write(sinkBatch(0, 200));
+    await sink.preCommit(1);
+    await sink.commit(1); // frees what epoch 1 held
+    await sink.write(sinkBatch(0, 200));
+    await expect(sink.write(sinkBatch(0, 200))).rejects.toThrow(/uncommitted output.*checkpoint_interval_ms/);
+    await sink.close();
+  });
+
+  it('refuses restored pending output that is not its own format', async () => {
+    const { stream, subject } = newStream();
+    const sink = await openSink({ stream, subject }, context());
+    await expect(sink.recover([{ job: 'j', task: 't', subtask: 0, epochs: [{ epoch: 1, records: 2, chunks: ['x'] }] }])).rejects.toThrow(
+      /invalid pending sink output/,
+    );
+    await expect(
+      sink.recover([{ job: 'j', task: 't', subtask: 0, epochs: [{ epoch: 1, records: 3, chunks: [new TextEncoder().encode('{}\n{}')] }] }]),
+    ).rejects.toThrow(/holds 2 records, expected 3/);
+    expect(await messages(stream)).toBe(0);
+    await sink.close();
+  });
+
+  it('creates a missing stream with a 10-minute duplicate window and leaves an existing one alone', async () => {
+    const { stream, subject } = newStream();
+    const sink = await openSink({ stream, subject }, context());
     const info = await jsm.streams.info(stream);
     expect(info.config.subjects).toEqual([subject]);
     expect(info.config.storage).toBe('file');
     expect(info.config.retention).toBe('limits');
+    expect(info.config.duplicate_window).toBe(nanos(SINK_DUPLICATE_WINDOW_MS));
     await sink.close();
 
     const other = newStream();
     await ensureStream(jsm, { name: other.stream, subjects: [`${other.stream}.>`], max_msgs: 1000 });
-    const sink2 = new JetStreamSink({ stream: other.stream, subject: `${other.stream}.x` });
-    await sink2.open(sinkContext(nc));
+    const sink2 = await openSink({ stream: other.stream, subject: `${other.stream}.x` }, context());
     await sink2.write(sinkBatch(0, 10));
+    await sink2.preCommit(1);
+    await sink2.commit(1);
     await sink2.close();
     const after = await jsm.streams.info(other.stream);
     expect(after.config.subjects).toEqual([`${other.stream}.>`]);
+    expect(after.config.duplicate_window).toBe(nanos(2 * 60_000)); // the server's default, untouched
     expect(after.state.messages).toBe(10);
   });
 });

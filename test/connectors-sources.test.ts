@@ -39,8 +39,15 @@ sourceConformance({
   name: 'impulse',
   bounded: true,
   decodes: false,
+  replayable: true,
+  idColumn: 'counter',
   async setup({ records, endless }) {
-    return { source: new ImpulseSource(endless ? {} : { count: records }), produce: async () => {} };
+    const config = endless ? {} : { count: records };
+    return {
+      source: new ImpulseSource(config),
+      produce: async () => {},
+      restored: (restore) => new ImpulseSource(config, restore),
+    };
   },
 });
 
@@ -48,11 +55,15 @@ sourceConformance({
   name: 'nats',
   bounded: false,
   decodes: true,
+  replayable: false,
+  idColumn: 'id',
   async setup({ nc }) {
     const subject = uniqueName('src.nats');
+    const config = { subject, format: 'json' as const, schema: RECORD_SCHEMA };
     let next = 0;
     return {
-      source: new NatsSource({ subject, format: 'json', schema: RECORD_SCHEMA }),
+      source: new NatsSource(config),
+      restored: (restore) => new NatsSource(config, restore),
       async produce(n) {
         for (let i = 0; i < n; i++) nc.publish(subject, record(next++));
         await nc.flush();
@@ -69,13 +80,17 @@ sourceConformance({
   name: 'jetstream',
   bounded: false,
   decodes: true,
+  replayable: true,
+  idColumn: 'id',
   async setup({ nc }) {
     const stream = uniqueName('SRC');
     const subject = `${stream}.in`;
+    const config = { stream, subject, format: 'json' as const, schema: RECORD_SCHEMA };
     const js = jetstream(nc);
     let next = 0;
     return {
-      source: new JetStreamSource({ stream, subject, format: 'json', schema: RECORD_SCHEMA }),
+      source: new JetStreamSource(config),
+      restored: (restore) => new JetStreamSource(config, restore),
       // The source creates the stream in start(); the suite produces only after start().
       async produce(n) {
         await Promise.all(range(n).map(() => js.publish(subject, record(next++))));
@@ -221,6 +236,26 @@ describe('nats source', () => {
     await source.stop(false);
   });
 
+  it('position() is { records } handed to emit, the batch being emitted included and queued ones not', async () => {
+    const subject = uniqueName('src.pos');
+    const col = collector(nc, { batchSize: 1000, lingerMs: 20 });
+    const source = new NatsSource({ subject, format: 'json', schema: RECORD_SCHEMA }, { parallelism: 3, positions: [{ records: 7 }] });
+    expect(source.position()).toEqual({ records: 0 }); // the restore is ignored
+    const seen: unknown[] = [];
+    col.hold(); // later linger batches queue behind the first emit
+    await source.start({ ...col.ctx, emit: (b) => (seen.push(source.position()), col.ctx.emit(b)) });
+    for (let wave = 0; wave < 3; wave++) {
+      for (let i = 0; i < 10; i++) nc.publish(subject, record(wave * 10 + i));
+      await nc.flush();
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    col.release();
+    await vi.waitFor(() => expect(col.rows()).toBe(30), { timeout: 5_000, interval: 10 });
+    expect(col.batches.map((b) => b.numRows)).toEqual([10, 10, 10]);
+    expect(seen).toEqual([{ records: 10 }, { records: 20 }, { records: 30 }]);
+    await source.stop(false);
+  });
+
   it('a failing emit fails the source: done rejects with that error', async () => {
     const subject = uniqueName('src.fail');
     const col = collector(nc, { batchSize: 1 });
@@ -261,11 +296,11 @@ describe('jetstream source', () => {
     const { stream, subject } = await filledStream(10);
     const col = collector(nc);
     const source = new JetStreamSource({ stream, subject, format: 'json', schema: RECORD_SCHEMA, start_sequence: 4 });
-    expect(source.position()).toBe(3);
+    expect(source.position()).toEqual({ seq: 3 });
     await source.start(col.ctx);
     await vi.waitFor(() => expect(col.rows()).toBe(7), { timeout: 5_000, interval: 10 });
     expect(column(col.batches, 'id')).toEqual(range(7, 3)); // sequences 4..10 hold ids 3..9
-    await vi.waitFor(() => expect(source.position()).toBe(10), { timeout: 2_000, interval: 10 });
+    await vi.waitFor(() => expect(source.position()).toEqual({ seq: 10 }), { timeout: 2_000, interval: 10 });
     await source.stop(false);
   });
 
@@ -281,7 +316,7 @@ describe('jetstream source', () => {
       expect(ids).toEqual(range(301).filter((k) => k % 3 === i));
     });
     // Every subtask has accounted for the whole stream, other subtasks' messages included.
-    await vi.waitFor(() => expect(sources.map((s) => s.position())).toEqual([301, 301, 301]), { timeout: 2_000, interval: 10 });
+    await vi.waitFor(() => expect(sources.map((s) => s.position())).toEqual([{ seq: 301 }, { seq: 301 }, { seq: 301 }]), { timeout: 2_000, interval: 10 });
     await Promise.all(sources.map((s) => s.stop(false)));
   });
 
@@ -295,10 +330,9 @@ describe('jetstream source', () => {
     await vi.waitFor(() => expect(first.emitCalls()).toBe(1), { timeout: 5_000, interval: 10 });
     await a.stop(false);
     first.release();
-    const resumeAt = a.position() + 1;
-    expect(resumeAt).toBe(101);
+    expect(a.position()).toEqual({ seq: 100 });
     const second = collector(nc, { batchSize: 100 });
-    const b = new JetStreamSource({ ...config, start_sequence: resumeAt });
+    const b = new JetStreamSource(config, { parallelism: 1, positions: [a.position()] });
     await b.start(second.ctx);
     await vi.waitFor(() => expect(second.rows()).toBe(150), { timeout: 5_000, interval: 10 });
     expect([...column(first.batches, 'id'), ...column(second.batches, 'id')]).toEqual(range(250));
@@ -339,7 +373,7 @@ describe('jetstream source', () => {
     const source = new JetStreamSource({ stream, subject, format: 'json', schema: RECORD_SCHEMA });
     await source.start(col.ctx);
     await vi.waitFor(() => expect(col.bad).toHaveLength(1), { timeout: 5_000, interval: 10 });
-    await vi.waitFor(() => expect(source.position()).toBe(3), { timeout: 2_000, interval: 10 });
+    await vi.waitFor(() => expect(source.position()).toEqual({ seq: 3 }), { timeout: 2_000, interval: 10 });
     expect(col.rows()).toBe(2);
     await source.stop(false);
   });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InternalError } from '../src/errors.js';
 import { buildLogicalGraph, graphToJson } from '../src/dataflow/logical.js';
 import { buildPhysicalPlan } from '../src/dataflow/physical.js';
+import { buildChain } from '../src/operators/chain.js';
 import { validateJobSpec } from '../src/spec/validate.js';
 import type { JobSpec, LogicalGraph, PhysicalPlan } from '../src/types.js';
 
@@ -204,5 +205,86 @@ describe('buildPhysicalPlan', () => {
     const graph = buildLogicalGraph(spec(1));
     const cyclic: LogicalGraph = { nodes: graph.nodes, edges: [...graph.edges, { from: 'transform-1', to: 'transform-0', kind: 'forward' }] };
     expect(() => buildPhysicalPlan(cyclic)).toThrow(InternalError);
+  });
+});
+
+describe('planning an aggregate', () => {
+  const AGGREGATE = { type: 'aggregate', config: { group_by: ['user'], aggregates: ['count(*) AS n', 'sum(amount) AS total'] } };
+  const PROJECT_AFTER = { type: 'project', config: { expressions: ['user', 'total / n AS mean'] } };
+
+  it('shuffles into the aggregate on its group_by at parallelism 2 and starts a task there', () => {
+    const s = spec(2, { transformations: [FILTER, AGGREGATE] });
+    const graph = buildLogicalGraph(s);
+    expect(graph.edges[1]).toEqual({ from: 'transform-0', to: 'transform-1', kind: 'shuffle', keys: ['user'] });
+    const p = plan(s);
+    expect(shape(p)).toEqual({
+      tasks: [
+        ['task-1', 'nats-source -> filter', 2],
+        ['task-2', 'aggregate -> nats-sink', 2],
+      ],
+      edges: [['e0', 'task-1', 'task-2', 'shuffle', ['user']]],
+    });
+    expect(p.tasks[1]!.operators[0]).toEqual({ kind: 'aggregate', group_by: ['user'], aggregates: ['count(*) AS n', 'sum(amount) AS total'] });
+    expect(p.tasks[1]!.inputSchema.fields.map((f) => f.name)).toEqual(['id', 'user', 'amount']);
+    expect(p.tasks[1]!.outputSchema.fields).toEqual([
+      { name: 'user', type: 'utf8', nullable: true },
+      { name: 'n', type: 'int64', nullable: false },
+      { name: 'total', type: 'float64', nullable: true },
+    ]);
+  });
+
+  it('keeps the aggregate chained at parallelism 1', () => {
+    const p = plan(spec(1, { transformations: [FILTER, AGGREGATE, PROJECT_AFTER] }));
+    expect(shape(p)).toEqual({ tasks: [['task-1', 'nats-source -> filter -> aggregate -> project -> nats-sink', 1]], edges: [] });
+  });
+
+  it('uses the shuffle of a key_by on the same keys instead of adding a second one', () => {
+    const p = plan(spec(2, { transformations: [KEY_BY_USER, AGGREGATE, PROJECT_AFTER] }));
+    expect(shape(p)).toEqual({
+      tasks: [
+        ['task-1', 'nats-source -> key_by', 2],
+        ['task-2', 'aggregate -> project -> nats-sink', 2],
+      ],
+      edges: [['e0', 'task-1', 'task-2', 'shuffle', ['user']]],
+    });
+  });
+
+  it('re-keys the shuffle when the key_by keys differ from group_by', () => {
+    const byId = { type: 'key_by', config: { keys: ['id'] } };
+    const p = plan(spec(2, { transformations: [byId, AGGREGATE] }));
+    expect(shape(p).edges).toEqual([['e0', 'task-1', 'task-2', 'shuffle', ['user']]]);
+  });
+
+  it('shuffles every source into the aggregate and keeps a key_by after it as its own shuffle', () => {
+    const p = plan(spec(3, { sources: [natsSource('a'), natsSource('b')], transformations: [AGGREGATE, { type: 'key_by', config: { keys: ['n'] } }] }));
+    expect(shape(p)).toEqual({
+      tasks: [
+        ['task-1', 'nats-source', 3],
+        ['task-2', 'nats-source', 3],
+        ['task-3', 'aggregate -> key_by', 3],
+        ['task-4', 'nats-sink', 3],
+      ],
+      edges: [
+        ['e0', 'task-1', 'task-3', 'shuffle', ['user']],
+        ['e1', 'task-2', 'task-3', 'shuffle', ['user']],
+        ['e2', 'task-3', 'task-4', 'shuffle', ['n']],
+      ],
+    });
+  });
+
+  it('builds a chain whose aggregate produces the schema the plan promised', () => {
+    const [first, task] = plan(spec(2, { transformations: [FILTER, AGGREGATE] })).tasks;
+    const chain = buildChain(task!, { subtaskIndex: 1, parallelism: 2 });
+    expect(chain.operators.map((o) => o.name)).toEqual(['aggregate']);
+    expect([chain.sourceNode, chain.operatorNodes, chain.sinkNodes]).toEqual([null, ['transform-1'], ['sink-0']]);
+    const upstream = buildChain(first!, { subtaskIndex: 0, parallelism: 2 });
+    expect([upstream.sourceNode, upstream.operatorNodes, upstream.sinkNodes]).toEqual(['source-0', ['transform-0'], []]);
+    expect(chain.operators[0]!.outputSchema).toEqual(task!.outputSchema);
+    expect(typeof chain.operators[0]!.snapshot).toBe('function');
+  });
+
+  it('describes the aggregate in the JSON view', () => {
+    const json = graphToJson(buildLogicalGraph(spec(2, { transformations: [AGGREGATE] })));
+    expect(json.nodes[1]).toEqual({ id: 'transform-0', name: 'aggregate', parallelism: 2, description: 'group by user: count(*) AS n, sum(amount) AS total' });
   });
 });

@@ -245,3 +245,71 @@ describe('validateJobSpec: collecting problems', () => {
     expect(problems(spec).map((d) => d.field)).toEqual(['transformations[1].config.expressions[0]', 'transformations[3].config.condition']);
   });
 });
+
+describe('validateJobSpec: aggregate', () => {
+  const AGGS = ['count(*) AS n', 'sum(amount) AS total', 'min(amount) AS lo', 'max(amount) AS hi', 'avg(amount) AS mean'];
+  const aggregate = (config: object) => withSpec((s) => (s.transformations = [{ type: 'aggregate', config }]));
+  const at = 'transformations[0].config';
+
+  it('accepts the seed example and hands its output schema to the next step', () => {
+    const ok = withSpec((s) => {
+      s.transformations = [
+        { type: 'aggregate', config: { group_by: ['user'], aggregates: AGGS } },
+        { type: 'filter', config: { condition: 'n > 1 AND mean > 10.5' } },
+        { type: 'project', config: { expressions: ['user', 'total', 'hi - lo AS spread'] } },
+      ];
+    });
+    expect(validateJobSpec(ok).transformations[0]).toEqual({ type: 'aggregate', config: { group_by: ['user'], aggregates: AGGS } });
+    // amount is gone after the aggregate.
+    expectOnly(withSpec((s) => {
+      s.transformations = [{ type: 'aggregate', config: { group_by: ['user'], aggregates: AGGS } }, { type: 'filter', config: { condition: 'amount > 1' } }];
+    }), 'transformations[1].config.condition', 'amount');
+  });
+
+  it('accepts any scalar argument, any case of the function name, and Postgres default names', () => {
+    const ok = aggregate({ group_by: ['user', 'id'], aggregates: ['COUNT(*)', 'Sum(amount * 2)', 'max(upper(user)) AS top', 'min(id) AS first_id', 'count(amount) c'] });
+    expect(() => validateJobSpec(ok)).not.toThrow();
+  });
+
+  const cases: [string, object, string, string][] = [
+    ['unknown function', { group_by: ['user'], aggregates: ['median(amount)'] }, `${at}.aggregates[0]`, 'unknown aggregate function "median" (expected one of count, sum, min, max, avg)'],
+    ['not a call', { group_by: ['user'], aggregates: ['amount'] }, `${at}.aggregates[0]`, 'expected an aggregate call'],
+    ['an expression around the call', { group_by: ['user'], aggregates: ['sum(amount) + 1 AS x'] }, `${at}.aggregates[0]`, 'expected an aggregate call'],
+    ['sum of text', { group_by: ['id'], aggregates: ['sum(user)'] }, `${at}.aggregates[0]`, 'sum needs a numeric argument, got utf8'],
+    ['avg of a boolean', { group_by: ['id'], aggregates: ['avg(amount > 1) AS a'] }, `${at}.aggregates[0]`, 'avg needs a numeric argument, got bool'],
+    ['max of a boolean', { group_by: ['id'], aggregates: ['max(amount > 1) AS a'] }, `${at}.aggregates[0]`, 'max needs a numeric, timestamp or text argument, got bool'],
+    ['sum(*)', { group_by: ['id'], aggregates: ['sum(*)'] }, `${at}.aggregates[0]`, 'only count(*)'],
+    ['two arguments', { group_by: ['id'], aggregates: ['count(id, user)'] }, `${at}.aggregates[0]`, 'exactly one argument'],
+    ['DISTINCT', { group_by: ['id'], aggregates: ['count(DISTINCT user)'] }, `${at}.aggregates[0]`, 'DISTINCT'],
+    ['missing column in the argument', { group_by: ['user'], aggregates: ['sum(price)'] }, `${at}.aggregates[0]`, 'price'],
+    ['duplicate default names', { group_by: ['user'], aggregates: ['count(*)', 'count(amount)'] }, `${at}.aggregates[1]`, 'duplicate output name "count" (also aggregates[0]); add "AS <alias>"'],
+    ['alias clashing with a key', { group_by: ['user'], aggregates: ['max(amount) AS user'] }, `${at}.aggregates[0]`, 'duplicate output name "user" (also group_by[0])'],
+    ['syntax error', { group_by: ['user'], aggregates: ['sum(amount'] }, `${at}.aggregates[0]`, 'syntax error'],
+    ['empty aggregates', { group_by: ['user'], aggregates: [] }, `${at}.aggregates`, 'at least one'],
+    ['missing aggregates', { group_by: ['user'] }, `${at}.aggregates`, 'missing'],
+    ['empty group_by', { group_by: [], aggregates: ['count(*)'] }, `${at}.group_by`, 'at least one'],
+    ['group_by not a list', { group_by: 'user', aggregates: ['count(*)'] }, `${at}.group_by`, 'expected an array of strings'],
+    ['unknown group_by column', { group_by: ['region'], aggregates: ['count(*)'] }, `${at}.group_by[0]`, 'unknown column "region" (available: id, user, amount)'],
+    ['group_by in the wrong case', { group_by: ['User'], aggregates: ['count(*)'] }, `${at}.group_by[0]`, 'did you mean "user"?'],
+    ['duplicate group_by column', { group_by: ['user', 'user'], aggregates: ['count(*)'] }, `${at}.group_by[1]`, 'duplicate key "user"'],
+    ['unknown config key', { group_by: ['user'], aggregates: ['count(*)'], having: 'n > 1' }, `${at}.having`, 'unknown key "having"'],
+  ];
+  for (const [title, config, field, message] of cases) {
+    it(title, () => expectOnly(aggregate(config), field, message));
+  }
+
+  it('points the column of an error inside the argument into the whole item', () => {
+    const [detail] = problems(aggregate({ group_by: ['user'], aggregates: ['sum(amount * pric) AS s'] }));
+    expect(detail!.message).toContain('pric');
+    expect(detail!.column).toBe(14);
+    const [unknown] = problems(aggregate({ group_by: ['user'], aggregates: ['median(amount)'] }));
+    expect(unknown!.column).toBe(1);
+  });
+
+  it('does not check steps after a broken aggregate against a guessed schema', () => {
+    const spec = withSpec((s) => {
+      s.transformations = [{ type: 'aggregate', config: { group_by: ['user'], aggregates: ['nope(amount)'] } }, { type: 'filter', config: { condition: 'whatever > 1' } }];
+    });
+    expect(problems(spec).map((d) => d.field)).toEqual([`${at}.aggregates[0]`]);
+  });
+});

@@ -3,13 +3,12 @@
 // bucket (`<job>.ckpt.<epoch, 12 digits>` and `<job>.sp.<savepoint id>`). Removal purges
 // subjects outright: a checkpoint every few seconds would otherwise leave a tombstone each time.
 
-import { jetstreamManager, JetStreamApiError, type JetStreamManager } from '@nats-io/jetstream';
-import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { Base64UrlPaddedCodec, Objm, type ObjectStore } from '@nats-io/obj';
 import { Packr } from 'msgpackr';
-import { ExternalError, InternalError, RivuletError, ValidationError } from '../errors.js';
+import { InternalError, ValidationError } from '../errors.js';
 import { subjects } from '../wire.js';
+import { checkId, guard, ID_PATTERN as ID, JsonKv, withRetry } from './job-store.js';
 import type { CheckpointMeta, SubtaskSnapshot } from './meta.js';
 
 export type { CheckpointMeta, SubtaskCheckpointStats, SubtaskSnapshot } from './meta.js';
@@ -20,28 +19,24 @@ const packr = new Packr({ useRecords: false, moreTypes: true });
 const CHUNK_BYTES = 512 * 1024;
 /** Object deletions in flight at once. */
 const DELETE_CONCURRENCY = 16;
-const ID = /^[-_=A-Za-z0-9]+$/;
 
 export class CheckpointStore {
   private constructor(
-    private readonly kv: KV,
+    private readonly kv: JsonKv,
     private readonly os: ObjectStore,
-    private readonly jsm: JetStreamManager,
-    private readonly kvBucket: string,
     private readonly osBucket: string,
   ) {}
 
   /** Creates both buckets when missing; safe to call from several processes at once. */
   static async open(nc: NatsConnection, prefix: string): Promise<CheckpointStore> {
     const { checkpoints, state } = subjects(prefix).buckets;
-    const [kv, os, jsm] = await Promise.all([
-      openKv(nc, checkpoints, 'Rivulet checkpoint and savepoint meta'),
+    const [kv, os] = await Promise.all([
+      JsonKv.open(nc, checkpoints, 'Rivulet checkpoint and savepoint meta'),
       guard(`cannot open object store ${state}`, () =>
         withRetry(() => new Objm(nc).create(state, { description: 'Rivulet state snapshots' })),
       ),
-      guard('cannot reach JetStream', () => jetstreamManager(nc)),
     ]);
-    return new CheckpointStore(kv, os, jsm, checkpoints, state);
+    return new CheckpointStore(kv, os, state);
   }
 
   async writeSnapshot(jobId: string, ref: string, taskId: string, index: number, snap: SubtaskSnapshot): Promise<number> {
@@ -70,15 +65,14 @@ export class CheckpointStore {
   }
 
   async putMeta(meta: CheckpointMeta): Promise<void> {
-    await guard(`cannot store checkpoint ${meta.epoch} of ${meta.job_id}`, () => this.kv.put(metaKey(meta), JSON.stringify(meta)));
+    await this.kv.put(metaKey(meta), meta);
   }
 
   /** A checkpoint, else a savepoint, with this epoch. */
   async getMeta(jobId: string, epoch: number): Promise<CheckpointMeta | null> {
     if (!ID.test(jobId) || !Number.isSafeInteger(epoch) || epoch < 0 || epoch >= 1e12) return null;
-    const entry = await guard(`cannot read checkpoint ${epoch} of ${jobId}`, () => this.kv.get(ckptKey(jobId, epoch)));
-    if (entry !== null && entry.operation === 'PUT') return entry.json<CheckpointMeta>();
-    return (await this.listSavepoints(jobId)).find((m) => m.epoch === epoch) ?? null;
+    const meta = await this.kv.get<CheckpointMeta>(ckptKey(jobId, epoch));
+    return meta ?? (await this.listSavepoints(jobId)).find((m) => m.epoch === epoch) ?? null;
   }
 
   /** Checkpoints and savepoints by epoch (a checkpoint before a savepoint of the same epoch). */
@@ -92,8 +86,7 @@ export class CheckpointStore {
 
   async getSavepoint(jobId: string, savepointId: string): Promise<CheckpointMeta | null> {
     if (!ID.test(jobId) || !ID.test(savepointId)) return null;
-    const entry = await guard(`cannot read savepoint ${savepointId}`, () => this.kv.get(spKey(jobId, savepointId)));
-    return entry !== null && entry.operation === 'PUT' ? entry.json<CheckpointMeta>() : null;
+    return this.kv.get<CheckpointMeta>(spKey(jobId, savepointId));
   }
 
   async listSavepoints(jobId: string): Promise<CheckpointMeta[]> {
@@ -126,7 +119,7 @@ export class CheckpointStore {
     const all = await guard(`cannot list objects of ${this.osBucket}`, () => this.os.list());
     const names = all.filter((o) => o.name.startsWith(`${jobId}/`)).map((o) => o.name);
     await eachLimited(names, DELETE_CONCURRENCY, (n) => this.deleteObject(n));
-    await purgeKv(this.jsm, this.kvBucket, `${jobId}.>`);
+    await this.kv.purge(`${jobId}.>`);
   }
 
   location(jobId: string, ref: string): string {
@@ -136,28 +129,24 @@ export class CheckpointStore {
   /** Objects first: if this stops halfway, the meta still names what is left for a retry. */
   private async remove(meta: CheckpointMeta): Promise<void> {
     await eachLimited(objectNames(meta), DELETE_CONCURRENCY, (n) => this.deleteObject(n));
-    await purgeKv(this.jsm, this.kvBucket, metaKey(meta));
+    await this.kv.purge(metaKey(meta));
   }
 
-  /** ObjectStore.delete leaves a meta tombstone per object; purging chunks and meta leaves none. */
+  /**
+   * ObjectStore.delete marks the object deleted and purges its chunks, but keeps the marker: one
+   * per snapshot forever. Purging the meta subject afterwards leaves nothing. Never the other way
+   * round: meta without chunks makes a reader wait forever.
+   */
   private async deleteObject(name: string): Promise<void> {
-    const stream = `OBJ_${this.osBucket}`;
     await guard(`cannot delete snapshot ${name}`, async () => {
-      const info = await this.os.info(name);
-      if (info === null) return;
-      if (info.nuid) await this.jsm.streams.purge(stream, { filter: `$O.${this.osBucket}.C.${info.nuid}` });
-      await this.jsm.streams.purge(stream, { filter: `$O.${this.osBucket}.M.${Base64UrlPaddedCodec.encode(name)}` });
+      await this.os.delete(name);
+      await this.kv.jsm.streams.purge(`OBJ_${this.osBucket}`, { filter: `$O.${this.osBucket}.M.${Base64UrlPaddedCodec.encode(name)}` });
     });
   }
 
   private read(jobId: string, rest: string): Promise<CheckpointMeta[]> {
-    return readJson<CheckpointMeta>(this.kv, `${jobId}.${rest}`);
+    return this.kv.list<CheckpointMeta>(`${jobId}.${rest}`);
   }
-}
-
-function checkId(what: string, id: string): string {
-  if (!ID.test(id)) throw new ValidationError(`invalid ${what} "${id}": only letters, digits, "-", "_" and "=" are allowed`);
-  return id;
 }
 
 function ckptKey(jobId: string, epoch: number): string {

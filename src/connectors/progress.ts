@@ -40,7 +40,7 @@ export class Resume {
   /** No key at or above this is done. */
   readonly horizon: number;
   private readonly prior: Prior;
-  /** Pruned prior for one subtask, reused until the bound reaches `cacheBelow`. */
+  /** Pruned prior for one subtask, reused while the bound stays below `below` (where an entry drops out). */
   private cache: { prior: Prior | undefined; below: number } | null = null;
 
   /**
@@ -81,7 +81,7 @@ export class Resume {
     const positions = this.prior.positions.map((p, i) => {
       // Keys of subtask `index` never fall on old subtask i unless i ≡ index (mod g).
       if ((i - index) % g !== 0) return null;
-      const kept = prune(p, bound);
+      const kept = p ? prune(p, bound) : null;
       if (kept) below = Math.min(below, horizonOfProgress(kept));
       return kept;
     });

@@ -12,16 +12,17 @@ import { StdoutSink } from './sinks/stdout.js';
 import { ImpulseSource } from './sources/impulse.js';
 import { JetStreamSource } from './sources/jetstream.js';
 import { NatsSource } from './sources/nats.js';
-import type { Sink, Source } from './types.js';
+import type { Sink, Source, SourceRestore } from './types.js';
 
-export function createSource(spec: SourceSpec): Source {
+/** `restore`: the positions of the run restored from (see SourceRestore); absent for a fresh start. */
+export function createSource(spec: SourceSpec, restore?: SourceRestore): Source {
   switch (spec.type) {
     case 'impulse':
-      return new ImpulseSource(spec.config);
+      return new ImpulseSource(spec.config, restore);
     case 'nats':
-      return new NatsSource(spec.config);
+      return new NatsSource(spec.config, restore);
     case 'jetstream':
-      return new JetStreamSource(spec.config);
+      return new JetStreamSource(spec.config, restore);
     default:
       return unknownType('source', spec);
   }

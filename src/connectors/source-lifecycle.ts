@@ -7,7 +7,7 @@
 // leaves without emitting again. The subtask's abort signal only stops reading: whether decoded
 // rows go out is stop()'s decision, and the runner aborts before it calls stop(drain).
 
-import type { Source, SourceContext } from './types.js';
+import type { Source, SourceContext, SourcePosition } from './types.js';
 import type { Schema } from '../types.js';
 
 export abstract class LoopSource implements Source {
@@ -33,6 +33,7 @@ export abstract class LoopSource implements Source {
   }
 
   abstract start(ctx: SourceContext): Promise<void>;
+  abstract position(): SourcePosition;
 
   /**
    * Rows read but not yet handed to emit. Reading pauses while an emit is pending, so this stays

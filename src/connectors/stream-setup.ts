@@ -9,14 +9,21 @@ import {
   RetentionPolicy,
   StorageType,
   type JetStreamManager,
+  type StreamConfig,
+  type StreamInfo,
 } from '@nats-io/jetstream';
 import { ExternalError } from '../errors.js';
 import { ensureStream } from '../nats/streams.js';
 
-export async function ensureConnectorStream(jsm: JetStreamManager, stream: string, subject: string): Promise<void> {
+/** `extra` applies only when the stream is created. Resolves with the stream as it is. */
+export async function ensureConnectorStream(
+  jsm: JetStreamManager,
+  stream: string,
+  subject: string,
+  extra: Partial<StreamConfig> = {},
+): Promise<StreamInfo> {
   try {
-    await jsm.streams.info(stream);
-    return;
+    return await jsm.streams.info(stream);
   } catch (err) {
     if (!(err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamNotFound)) {
       throw new ExternalError(`cannot read stream ${stream}: ${err instanceof Error ? err.message : String(err)}`, {
@@ -25,7 +32,8 @@ export async function ensureConnectorStream(jsm: JetStreamManager, stream: strin
     }
   }
   // ensureStream settles a creation race with another subtask creating the same stream.
-  await ensureStream(jsm, {
+  return ensureStream(jsm, {
+    ...extra,
     name: stream,
     subjects: [subject],
     storage: StorageType.File,

@@ -10,22 +10,15 @@ import { InternalError } from '../errors.js';
 import { batchFromColumns, hashKeys, int64AsFloat64, singleData, validityOf } from '../dataflow/arrow/index.js';
 import { takeData } from '../dataflow/arrow/take.js';
 import { keyGroupOfHash, keyGroupRange } from '../state/key-groups.js';
-import { KeyedState, type StateCodec } from '../state/keyed-state.js';
+import { KeyedState } from '../state/keyed-state.js';
 import type { Field, FieldType, Schema } from '../types.js';
 import { countRows, countValid, maxValues, minValues, sumValues, textMinMax } from './aggregate/accumulate.js';
 import { type AggregateCall, compileAggregateCall } from './aggregate/calls.js';
 import { Grouper } from './aggregate/grouping.js';
 import { KeyColumns } from './aggregate/keys.js';
 import { aggregateColumn } from './aggregate/output.js';
+import { type GroupState, stateCodec } from './aggregate/state.js';
 import type { BatchOperator, KeyedSnapshot, OperatorContext } from './types.js';
-
-/** One key's running state. */
-export interface GroupState {
-  /** Per aggregate j: [2j] the running value (sum, min or max), [2j+1] how many values it has seen. */
-  nums: Float64Array;
-  /** Per aggregate: the running min/max of a text argument as UTF-8 bytes; null without text aggregates. */
-  texts: (Uint8Array | null)[] | null;
-}
 
 /** An aggregate argument evaluated over one batch. */
 interface ArgColumn {
@@ -49,6 +42,8 @@ export class AggregateOperator implements BatchOperator {
   private readonly hasText: boolean;
   private readonly state: KeyedState<GroupState>;
   private readonly grouper = new Grouper();
+  /** A new key's nums, copied: filled with a double first so copies hold unboxed doubles from the start. */
+  private readonly blank: number[];
 
   constructor(
     private readonly groupBy: string[],
@@ -74,6 +69,7 @@ export class AggregateOperator implements BatchOperator {
     this.hasText = this.calls.some((c) => (c.fn === 'min' || c.fn === 'max') && c.type === 'utf8');
     this.outputSchema = { fields: [...keyFields, ...this.calls.map((c) => ({ name: c.outputName, type: c.type, nullable: c.nullable }))] };
     this.state = new KeyedState(stateCodec(this.calls.length, this.hasText));
+    this.blank = new Array<number>(2 * this.calls.length).fill(0.5).fill(0);
   }
 
   /** Number of keys held. */
@@ -123,7 +119,7 @@ export class AggregateOperator implements BatchOperator {
       const kg = keyGroupOfHash(hashes[row]!);
       const key = keys.encode(row);
       let s = this.state.get(kg, key);
-      if (!s) this.state.set(kg, key, (s = { nums: new Float64Array(2 * n), texts: this.hasText ? new Array(n).fill(null) : null }));
+      if (!s) this.state.set(kg, key, (s = { nums: this.blank.slice(), texts: this.hasText ? new Array(n).fill(null) : null }));
       states[g] = s;
     }
     return states;
@@ -163,21 +159,4 @@ function readArg(v: arrow.Vector): ArgColumn {
 function numbersOf(data: arrow.Data): Float64Array {
   if (data.values instanceof Float64Array) return data.values.subarray(0, data.length);
   return int64AsFloat64(new arrow.Vector([data]));
-}
-
-/** Snapshot form of a key's state: `[nums as a number list, texts]`, texts as byte arrays. */
-function stateCodec(aggregates: number, hasText: boolean): StateCodec<GroupState> {
-  return {
-    encode: (s) => [Array.from(s.nums), s.texts && [...s.texts]],
-    decode(data) {
-      const [nums, texts] = Array.isArray(data) ? data : [];
-      const ok =
-        Array.isArray(nums) && nums.length === 2 * aggregates && nums.every((x) => typeof x === 'number') &&
-        (hasText
-          ? Array.isArray(texts) && texts.length === aggregates && texts.every((t) => t === null || t instanceof Uint8Array)
-          : texts === null);
-      if (!ok) throw new InternalError(`aggregate state does not match its ${aggregates} aggregates`);
-      return { nums: Float64Array.from(nums as number[]), texts: hasText ? (texts as (Uint8Array | null)[]).map((t) => t && Uint8Array.from(t)) : null };
-    },
-  };
 }

@@ -1,6 +1,9 @@
-// Builds the in-process operator chain of one physical task (the fused forward edges).
+// Builds the in-process operator chain of one physical task (the fused forward edges), naming
+// each part by its logical node id: checkpointed state is stored per node, so it finds its
+// operator again even when a rescale chains the tasks differently.
 
 import type { RecordBatch } from 'apache-arrow';
+import { InternalError } from '../errors.js';
 import type { OperatorSpec, PhysicalTask, SinkSpec, SourceSpec } from '../types.js';
 import { aggregateOperator } from './aggregate.js';
 import { filterOperator } from './filter.js';
@@ -11,29 +14,47 @@ export interface TaskChain {
   source: SourceSpec | null;
   operators: BatchOperator[];
   sinks: SinkSpec[];
+  /** Logical node ids: of the source, of each entry of `operators`, of each entry of `sinks`. */
+  sourceNode: string | null;
+  operatorNodes: string[];
+  sinkNodes: string[];
   /** Runs a batch through every operator; null when nothing is left. */
   run(batch: RecordBatch): RecordBatch | null;
 }
 
 /** `ctx` says which subtask this chain runs as: keyed operators restore the key groups it owns. */
 export function buildChain(task: PhysicalTask, ctx: OperatorContext): TaskChain {
+  if (task.node_ids.length !== task.operators.length) {
+    throw new InternalError(`task ${task.task_id} has ${task.operators.length} operators but ${task.node_ids.length} node ids`);
+  }
   let source: SourceSpec | null = null;
+  let sourceNode: string | null = null;
   const sinks: SinkSpec[] = [];
+  const sinkNodes: string[] = [];
   const operators: BatchOperator[] = [];
+  const operatorNodes: string[] = [];
   let schema = task.inputSchema;
-  for (const op of task.operators) {
+  task.operators.forEach((op, i) => {
+    const node = task.node_ids[i]!;
     const built = buildOperator(op, schema, ctx);
-    if (op.kind === 'source') source = op.source;
-    else if (op.kind === 'sink') sinks.push(op.sink);
+    if (op.kind === 'source') [source, sourceNode] = [op.source, node];
+    else if (op.kind === 'sink') {
+      sinks.push(op.sink);
+      sinkNodes.push(node);
+    }
     if (built) {
       operators.push(built);
+      operatorNodes.push(node);
       schema = built.outputSchema;
     }
-  }
+  });
   return {
     source,
     operators,
     sinks,
+    sourceNode,
+    operatorNodes,
+    sinkNodes,
     run(batch) {
       let current: RecordBatch | null = batch;
       for (let i = 0; i < operators.length && current; i++) current = operators[i]!.process(current);

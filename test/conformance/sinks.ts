@@ -2,6 +2,9 @@
 // how to observe what reached its destination; the suite checks the contract of
 // src/connectors/types.ts: every record arrives as a JSON object with the column names once
 // flush() or close() resolved, and write() waits while the destination does not keep up.
+// A transactional sink (exactly-once, preCommit/commit) delivers only what a commit covered: the
+// suite commits before it looks, checks that nothing shows before the commit, and that the
+// commit is what waits for a stalled destination.
 
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { RecordBatch } from 'apache-arrow';
@@ -11,6 +14,7 @@ import type { Sink, SinkContext } from '../../src/connectors/types.js';
 import { batchToJsonRows, JsonBatchBuilder } from '../../src/dataflow/arrow/index.js';
 import type { Schema } from '../../src/types.js';
 import { connectTest, uniqueName } from '../helpers/nats.js';
+import { settlesWithin } from './sources.js';
 
 export type Received = Record<string, unknown>[] | number;
 
@@ -27,8 +31,10 @@ export interface SinkCase {
 
 export interface SinkFixture {
   name: string;
-  /** Everything written can be observed as soon as flush() resolves (acknowledged or synchronous). */
+  /** Everything written (committed, if transactional) can be observed once flush() resolves. */
   visibleOnFlush: boolean;
+  /** The sink has preCommit/commit, and publishes nothing before a commit. */
+  transactional: boolean;
   setup(s: { nc: NatsConnection; ctx: SinkContext }): Promise<SinkCase>;
 }
 
@@ -105,6 +111,15 @@ export function sinkConformance(fixture: SinkFixture): void {
       for (const c of cleanups.splice(0)) await c().catch(() => undefined);
     });
 
+    let epoch = 0;
+    /** What a completed checkpoint does for a transactional sink; nothing for the others. */
+    async function commitAll(c: SinkCase): Promise<void> {
+      if (!fixture.transactional) return;
+      epoch++;
+      await c.sink.preCommit!(epoch);
+      await c.sink.commit!(epoch);
+    }
+
     async function openCase(): Promise<SinkCase> {
       const ctx = sinkContext(nc);
       const c = await fixture.setup({ nc, ctx });
@@ -146,14 +161,16 @@ export function sinkConformance(fixture: SinkFixture): void {
       const c = await openCase();
       const batches = [sinkBatch(0, 40), sinkBatch(40, 40), sinkBatch(80, 40)];
       for (const b of batches) await c.sink.write(b);
+      await commitAll(c);
       await c.sink.flush();
       expectDelivered(await receivedAll(c, 120), batches);
     });
 
-    it('close() delivers everything written without a flush', async () => {
+    it('close() delivers everything written (and committed) without a flush', async () => {
       const c = await openCase();
       const batches = [sinkBatch(0, 70), sinkBatch(70, 30)];
       for (const b of batches) await c.sink.write(b);
+      await commitAll(c);
       await c.sink.close();
       expectDelivered(await receivedAll(c, 100), batches);
     });
@@ -163,11 +180,43 @@ export function sinkConformance(fixture: SinkFixture): void {
       await c.sink.write(sinkBatch(0, 0));
       const one = sinkBatch(0, 3);
       await c.sink.write(one);
+      await commitAll(c);
       await c.sink.flush();
       expectDelivered(await receivedAll(c, 3), [one]);
     });
 
-    it('write() waits while the destination is stalled, and loses nothing', async (t) => {
+    it.runIf(fixture.transactional)('shows nothing before a commit: not after flush(), not after preCommit(), not after close()', async () => {
+      const c = await openCase();
+      await c.sink.write(sinkBatch(0, 50));
+      await c.sink.flush();
+      await sleep(100);
+      expect(count(await c.received())).toBe(0);
+      await c.sink.preCommit!(++epoch);
+      await c.sink.write(sinkBatch(50, 50));
+      await c.sink.flush();
+      await sleep(100);
+      expect(count(await c.received())).toBe(0);
+      await c.sink.close();
+      await sleep(100);
+      expect(count(await c.received())).toBe(0);
+    });
+
+    it.runIf(fixture.transactional)('commit() waits while the destination is stalled, and loses nothing', async (t) => {
+      const c = await openCase();
+      if (!c.stall) return t.skip();
+      for (let i = 0; i < 20; i++) await c.sink.write(sinkBatch(i * 100, 100));
+      await c.sink.preCommit!(++epoch);
+      const stalled = c.stall();
+      const committing = c.sink.commit!(epoch);
+      const settled = await settlesWithin(committing, 400);
+      stalled.release(); // before asserting: a failed test must not leave the sink stuck for cleanup
+      expect(settled).toBe(false);
+      await committing;
+      await c.sink.flush();
+      expect(count(await receivedAll(c, 2000))).toBe(2000);
+    });
+
+    it.runIf(!fixture.transactional)('write() waits while the destination is stalled, and loses nothing', async (t) => {
       const c = await openCase();
       if (!c.stall) return t.skip(); // e.g. blackhole: nothing downstream to stall
       const stalled = c.stall();

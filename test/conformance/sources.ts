@@ -1,14 +1,16 @@
 // The conformance suite every source must pass. A fixture says how to build one source for one
 // subtask and how to feed it; the suite checks the contract of src/connectors/types.ts: start()
 // means consuming, batches carry the declared schema, stop() is honoured, emit is awaited
-// (backpressure), bad records are counted and skipped.
+// (backpressure), bad records are counted and skipped, and position() read inside emit covers
+// exactly the batches handed on so far: restoring from it continues with the next record.
 
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { RecordBatch } from 'apache-arrow';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Source, SourceContext } from '../../src/connectors/types.js';
+import type { Source, SourceContext, SourcePosition, SourceRestore } from '../../src/connectors/types.js';
 import { toArrowSchema } from '../../src/dataflow/arrow/index.js';
+import { decodeControl, encodeControl } from '../../src/nats/codec.js';
 import { connectTest, uniqueName } from '../helpers/nats.js';
 
 /** A source as the suite sees it: the contract, plus how many rows it holds unemitted. */
@@ -23,6 +25,8 @@ export interface SourceCase {
   produce(n: number): Promise<void>;
   /** Makes one undecodable record readable; absent when the source does not decode input. */
   produceBad?(): Promise<void>;
+  /** Another source over the same input (same stream, same count), restored from `restore`. */
+  restored(restore: SourceRestore): BufferingSource;
   cleanup?(): Promise<void>;
 }
 
@@ -40,6 +44,10 @@ export interface SourceFixture {
   bounded: boolean;
   /** Whether the source decodes input (then its cases provide produceBad). */
   decodes: boolean;
+  /** Whether a restored source replays from its position (else it accepts and ignores restores). */
+  replayable: boolean;
+  /** An integer column that tells the records apart (the row number the case produced). */
+  idColumn: string;
   setup(s: SourceSetup): Promise<SourceCase>;
 }
 
@@ -137,6 +145,26 @@ export async function settlesWithin(p: Promise<unknown>, ms: number): Promise<bo
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Values of an integer column over batches. */
+export function columnValues(batches: RecordBatch[], name: string): number[] {
+  return batches.flatMap((b) => Array.from(b.getChild(name)!.toArray() as ArrayLike<number | bigint>, Number));
+}
+
+/** The context's emit, with `source.position()` read synchronously on each call (as the runner does). */
+export function recordPositions(ctx: SourceContext, source: () => Source): { ctx: SourceContext; positions: SourcePosition[] } {
+  const positions: SourcePosition[] = [];
+  return {
+    positions,
+    ctx: {
+      ...ctx,
+      emit(batch) {
+        positions.push(source().position());
+        return ctx.emit(batch);
+      },
+    },
+  };
 }
 
 export function sourceConformance(fixture: SourceFixture): void {
@@ -266,6 +294,79 @@ export function sourceConformance(fixture: SourceFixture): void {
       await c.produce(100);
       await sleep(150);
       expect(col.rows()).toBe(rows);
+    });
+
+    /** Restores from `position` over the case's input; resolves with the ids it emits once `want` many arrived. */
+    async function replayFrom(c: SourceCase, position: SourcePosition, want: number): Promise<number[]> {
+      const source = c.restored({ parallelism: 1, positions: [decodeControl(encodeControl(position))] });
+      const col = collector(nc, { batchSize: 64 });
+      cases.push({ ...c, source, cleanup: undefined });
+      await source.start(col.ctx);
+      if (fixture.bounded) await expect(settlesWithin(source.done, 5_000)).resolves.toBe(true);
+      else await vi.waitFor(() => expect(col.rows()).toBeGreaterThanOrEqual(want), { timeout: 5_000, interval: 10 });
+      await sleep(100); // a repeat would show up now
+      await source.stop(false);
+      return columnValues(col.batches, fixture.idColumn);
+    }
+
+    it.runIf(fixture.replayable)('position() read inside emit covers that batch: restoring from it continues with the next record', async () => {
+      const c = await setup(300);
+      const before = c.source.position();
+      const col = collector(nc, { batchSize: 64 });
+      const rec = recordPositions(col.ctx, () => c.source);
+      await c.source.start(rec.ctx);
+      await c.produce(300);
+      await vi.waitFor(() => expect(col.rows()).toBe(300), { timeout: 5_000, interval: 10 });
+      expect(rec.positions).toHaveLength(col.batches.length);
+      // Plain data: a checkpoint stores it as msgpack.
+      for (const p of rec.positions) expect(decodeControl(encodeControl(p))).toEqual(p);
+      const ids = columnValues(col.batches, fixture.idColumn);
+      // From before the start, after the first batch, after a middle one, after the last.
+      const cuts = [-1, 0, Math.floor(col.batches.length / 2), col.batches.length - 1];
+      for (const k of cuts) {
+        const done = col.batches.slice(0, k + 1).reduce((n, b) => n + b.numRows, 0);
+        const position = k < 0 ? before : rec.positions[k];
+        expect(await replayFrom(c, position, 300 - done)).toEqual(ids.slice(done));
+      }
+    });
+
+    it.runIf(fixture.replayable && fixture.decodes)('a batch queued behind a slow emit is not in the position until its own emit', async () => {
+      const c = await setup(30);
+      // Partial batches go out by linger while the first emit hangs, so later ones queue up.
+      const col = collector(nc, { batchSize: 1000, lingerMs: 20 });
+      const rec = recordPositions(col.ctx, () => c.source);
+      col.hold();
+      await c.source.start(rec.ctx);
+      for (let wave = 0; wave < 3; wave++) {
+        await c.produce(10);
+        await sleep(150);
+      }
+      col.release();
+      await vi.waitFor(() => expect(col.rows()).toBe(30), { timeout: 5_000, interval: 10 });
+      expect(col.batches.length).toBeGreaterThanOrEqual(2);
+      const ids = columnValues(col.batches, fixture.idColumn);
+      let done = 0;
+      for (let k = 0; k < col.batches.length; k++) {
+        done += col.batches[k]!.numRows;
+        expect(await replayFrom(c, rec.positions[k], 30 - done)).toEqual(ids.slice(done));
+      }
+    });
+
+    it.runIf(!fixture.replayable)('accepts a restore, ignores it, and reads what is produced after start()', async () => {
+      const c = await setup(20);
+      const col = collector(nc);
+      const rec = recordPositions(col.ctx, () => c.source);
+      await c.source.start(rec.ctx);
+      await c.produce(20);
+      await vi.waitFor(() => expect(col.rows()).toBe(20), { timeout: 5_000, interval: 10 });
+      for (const p of rec.positions) expect(decodeControl(encodeControl(p))).toEqual(p);
+      await c.source.stop(false);
+      const again = c.restored({ parallelism: 1, positions: [rec.positions.at(-1)] });
+      cases.push({ ...c, source: again, cleanup: undefined });
+      const col2 = collector(nc);
+      await again.start(col2.ctx);
+      await c.produce(5);
+      await vi.waitFor(() => expect(col2.rows()).toBe(5), { timeout: 5_000, interval: 10 });
     });
 
     it.runIf(fixture.decodes)('counts a bad record, skips it, and reads on', async () => {

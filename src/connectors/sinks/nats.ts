@@ -1,10 +1,12 @@
 // The `nats` sink (and the `preview` sink, see preview.ts): each record is one core NATS message
 // holding one JSON object.
 //
-// Delivery is at-least-once at best and at-most-once in fact: core NATS has no acks, so a
-// message published while no subscriber listens, or while the connection is reconnecting past
-// the client's reconnect buffer, is gone; a replayed run publishes its records again. Use the
-// `jetstream` sink when output must be stored.
+// Eager and not transactional (no preCommit/commit): records go out as they are written, so a
+// job restored from a checkpoint publishes the records produced since that checkpoint again. With
+// respect to job failures that is at least once. Core NATS itself adds no guarantee: it has no
+// acks, so a message published while no subscriber listens, or while the connection is
+// reconnecting past the client's reconnect buffer, is gone. Use the `jetstream` sink when output
+// must be stored, and exactly once.
 
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { RecordBatch } from 'apache-arrow';

@@ -1,6 +1,7 @@
 // Splits one batch into its distinct keys: a dense group id per row (0, 1, ... in order of first
-// appearance) and each group's first row. An open-addressing table over the key hashes the
-// shuffle computed anyway; rows are compared only when hashes match. Nothing is allocated per row.
+// appearance) and each group's first row. An open-addressing table over the rows' key hashes
+// (their low bits; key groups use the top ones); rows are compared only when hashes match.
+// Nothing is allocated per row.
 
 import type { KeyColumns } from './keys.js';
 

@@ -28,6 +28,7 @@ interface KeyCol {
   bytes: Uint8Array;
 }
 
+const NO_INTS = new Int32Array(0);
 const NO_FLOATS = new Float64Array(0);
 const NO_BYTES = new Uint8Array(0);
 const TWO_32 = 4294967296;
@@ -43,9 +44,10 @@ export class KeyColumns {
       if (!vector) throw new InternalError(`group_by column "${name}" is missing from the batch`);
       const data = singleData(vector);
       const type = types[c]!;
-      const col: KeyCol = { type, valid: validityOf(data), off: data.offset, ints: data.valueOffsets ?? new Int32Array(0), floats: NO_FLOATS, bytes: NO_BYTES };
+      const col: KeyCol = { type, valid: validityOf(data), off: data.offset, ints: NO_INTS, floats: NO_FLOATS, bytes: NO_BYTES };
       if (type === 'float64') col.floats = data.values as Float64Array;
-      else if (type === 'utf8' || type === 'bool') col.bytes = data.values as Uint8Array;
+      else if (type === 'bool') col.bytes = data.values as Uint8Array;
+      else if (type === 'utf8') [col.ints, col.bytes] = [data.valueOffsets, data.values as Uint8Array];
       else col.ints = words(data.values as Int32Array | BigInt64Array);
       return col;
     });
