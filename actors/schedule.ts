@@ -49,7 +49,8 @@ export async function scheduleRun(deps: ControllerDeps, input: ScheduleInput): P
     for (const a of assignments) byWorker.set(a.worker_id, [...(byWorker.get(a.worker_id) ?? []), a]);
     await Promise.all(
       [...byWorker].map(([worker, mine]) => {
-        const cmd: DeployMsg = { type: 'deploy', job_id, run_id, prefix: deps.prefix, spec, plan, assignments: mine, placement: assignments };
+        const epoch_floor = deps.lastEpochOf(job_id);
+        const cmd: DeployMsg = { type: 'deploy', job_id, run_id, prefix: deps.prefix, spec, plan, assignments: mine, placement: assignments, epoch_floor };
         if (input.restore) cmd.restore = input.restore;
         return sendWorkerCommand(deps, worker, cmd);
       }),

@@ -383,6 +383,8 @@ export interface DeployMsg {
   placement: SubtaskAssignment[];
   /** State to start from; absent for a fresh start. */
   restore?: RestoreRef;
+  /** Newest checkpoint epoch the job has used: epochs a run makes up itself go above it. */
+  epoch_floor: number;
 }
 
 /** Where a run's state comes from: a completed checkpoint or savepoint of some job. */

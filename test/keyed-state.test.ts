@@ -36,12 +36,12 @@ describe('KeyedState', () => {
   });
 
   it('restores only the key groups of its range, from every old snapshot, replacing what it held', () => {
-    const old = [filled([[0, 'a', 1], [40, 'b', 2]]).snapshot(), filled([[64, 'c', 3], [127, 'd', 4]]).snapshot()];
+    const old = [filled([[0, 'a', 1], [80, 'b', 2]]).snapshot(), filled([[128, 'c', 3], [255, 'd', 4]]).snapshot()];
     const s = filled([[1, 'stale', 0]]);
-    s.restore(old, keyGroupRange(0, 2)); // groups 0..63
-    expect([...s.entries()]).toEqual([[0, 'a', { n: 1 }], [40, 'b', { n: 2 }]]);
-    s.restore(old, keyGroupRange(1, 3)); // groups 43..85
-    expect([...s.entries()]).toEqual([[64, 'c', { n: 3 }]]);
+    s.restore(old, keyGroupRange(0, 2)); // groups 0..127
+    expect([...s.entries()]).toEqual([[0, 'a', { n: 1 }], [80, 'b', { n: 2 }]]);
+    s.restore(old, keyGroupRange(1, 3)); // groups 86..170
+    expect([...s.entries()]).toEqual([[128, 'c', { n: 3 }]]);
     s.restore(old, { start: 0, end: KEY_GROUPS });
     expect(s.size).toBe(4);
   });
@@ -50,7 +50,7 @@ describe('KeyedState', () => {
     const all = { start: 0, end: KEY_GROUPS };
     const s = new KeyedState(CODEC);
     expect(() => s.restore([{ 5: [['a', 1]] }, { 5: [['b', 2]] }], all)).toThrow(/key group 5 is in snapshots 0 and 1/);
-    expect(() => s.restore([{ 200: [] }], all)).toThrow(InternalError);
+    expect(() => s.restore([{ [KEY_GROUPS]: [] }], all)).toThrow(InternalError);
     expect(() => s.restore([{ 5: 'x' }], all)).toThrow(InternalError);
     expect(() => s.restore([{ 5: [[1, 2]] }], all)).toThrow(InternalError);
     // Outside the range nothing is looked at, not even an overlap.

@@ -92,7 +92,8 @@ describe('runtime: JetStream source and sink', () => {
     await Promise.all(txs.map((tx) => js.publish(inSubject, JSON.stringify(tx))));
     const spec = {
       name: 'js-copy',
-      config: { parallelism: 2 },
+      // The JetStream sink is transactional: output shows up when a checkpoint commits.
+      config: { parallelism: 2, checkpoint_interval_ms: 1000 },
       sources: [{ type: 'jetstream', config: { stream: inStream, subject: inSubject, format: 'json', schema: { fields: [{ name: 'id', type: 'int64' }, { name: 'amount', type: 'float64' }, { name: 'user', type: 'utf8' }] } } }],
       transformations: [
         { type: 'filter', config: { condition: 'amount > 10000' } },

@@ -42,10 +42,14 @@ export class CheckpointCoordinator {
     private readonly store: CheckpointStore,
     readonly jobId: string,
     /** Newest epoch used by this job (epochs never repeat, across runs too). */
-    private lastEpoch: number,
+    private epoch: number,
     /** Told of every completed checkpoint: the job's new restore point. */
     private readonly onCompleted: (ref: RestoreRef) => void,
   ) {}
+
+  get lastEpoch(): number {
+    return this.epoch;
+  }
 
   /** Periodic checkpoints of `run` every `intervalMs`, until stopPeriodic(). */
   startPeriodic(run: JobRun, intervalMs: number): void {
@@ -75,7 +79,7 @@ export class CheckpointCoordinator {
   async trigger(run: JobRun, opts: { kind: 'checkpoint' | 'savepoint'; description?: string | null }): Promise<CheckpointMeta> {
     while (this.inFlight) await this.inFlightSettled;
     if (!run.allLive()) throw new ConflictError(`job ${this.jobId} has subtasks that already finished; no checkpoint can be taken`);
-    const epoch = ++this.lastEpoch;
+    const epoch = ++this.epoch;
     const savepointId = opts.kind === 'savepoint' ? `savepoint-${randomUUID()}` : null;
     const meta: CheckpointMeta = {
       job_id: this.jobId,

@@ -61,6 +61,7 @@ export async function startController(o: ControllerOptions): Promise<ControllerH
     commandTimeoutMs: 30_000,
     onRun: (jobId, run) => jobs.get(jobId)?.trackRun(run),
     restorePointOf: (jobId) => jobs.get(jobId)?.restorePoint ?? null,
+    lastEpochOf: (jobId) => jobs.get(jobId)?.checkpoints.lastEpoch ?? 0,
     finalCheckpoint: async (jobId) => {
       const job = jobs.get(jobId);
       const run = deps.runs.get(jobId);

@@ -27,6 +27,8 @@ export interface ControllerDeps {
   onRun(jobId: string, run: JobRun): void;
   /** Where a new run of the job starts from: its latest checkpoint or a chosen savepoint. */
   restorePointOf(jobId: string): RestoreRef | null;
+  /** Newest checkpoint epoch the job has used. */
+  lastEpochOf(jobId: string): number;
   /** Takes a checkpoint of the job's current run and waits until it is committed. */
   finalCheckpoint(jobId: string): Promise<void>;
 }

@@ -2,8 +2,8 @@
 // key's group is fixed for the life of a job; a subtask owns a contiguous range of groups, and
 // the shuffle routes a row to the subtask that owns its group, so state and rows always meet.
 
-/** Key groups per job, fixed at creation: the most parallelism a keyed operator can have. */
-export const KEY_GROUPS = 128;
+/** Key groups per job, fixed at creation: the most parallelism a keyed operator can have (the spec allows 256). */
+export const KEY_GROUPS = 256;
 
 /** [start, end) */
 export interface KeyGroupRange {

@@ -86,7 +86,8 @@ export class SubtaskRunner {
   async open(): Promise<void> {
     const { deploy, task, index, deps, chain } = this;
     const restored = deploy.restore ? await RestoredState.load(deps.store, deploy.restore, task.node_ids) : null;
-    if (restored) this.lastEpoch = restored.epoch;
+    // Epochs this run makes up (the final commit of a bounded job) must not reuse a number.
+    this.lastEpoch = Math.max(deploy.epoch_floor, restored?.epoch ?? 0);
     chain.operators.forEach((op, i) => {
       if (restored && op.restore) op.restore(restored.operator(chain.operatorNodes[i]!));
     });
@@ -174,6 +175,7 @@ export class SubtaskRunner {
     try {
       await Promise.race([input, this.failure]);
     } catch (err) {
+      if (this.abort.signal.aborted) return; // stopped on purpose: the input was cut off
       this.log.error({ err }, 'data path failed');
       throw asJobFailure(err);
     }
