@@ -21,11 +21,30 @@ interface QueryResult {
   events_per_sec: number;
   events_per_sec_per_core: number;
   peak_rss_mb: number;
+  checkpoints: number;
+  checkpoint_ms: number | null;
+  state_bytes: number | null;
 }
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean' }, json: { type: 'string' } } });
 const quick = values.quick === true;
 const COUNT = quick ? 5_000_000 : 50_000_000;
+const AGG_COUNT = quick ? 10_000_000 : 60_000_000;
+const CHECKPOINT_MS = quick ? 2_000 : 10_000;
+
+/** Keyed updating aggregation over 10,000 keys, checkpointed every CHECKPOINT_MS. */
+function aggregation(name: string, parallelism: number): unknown {
+  return {
+    name,
+    config: { parallelism, batch_size: 8192, checkpoint_interval_ms: CHECKPOINT_MS },
+    sources: [{ type: 'impulse', config: { count: AGG_COUNT } }],
+    transformations: [
+      { type: 'project', config: { expressions: ['counter % 10000 AS k', 'counter % 97 AS amount'] } },
+      { type: 'aggregate', config: { group_by: ['k'], aggregates: ['count(*) AS n', 'sum(amount) AS total', 'max(amount) AS hi'] } },
+    ],
+    sinks: [{ type: 'blackhole', config: {} }],
+  };
+}
 
 function pipeline(name: string, parallelism: number, keyBy: boolean): unknown {
   return {
@@ -49,26 +68,41 @@ async function main(): Promise<void> {
   const results: QueryResult[] = [];
   let baseline: BaselineResult | null = null;
   try {
-    const cases: Array<[string, number, boolean]> = [
-      ['impulse→filter→project→blackhole', 1, false],
-      ['impulse→filter→project→blackhole', 2, false],
-      ['same with key_by shuffle (JetStream hop)', 2, true],
+    const cases: Array<[string, number, unknown]> = [
+      ['impulse→filter→project→blackhole', 1, pipeline('bench-1', 1, false)],
+      ['impulse→filter→project→blackhole', 2, pipeline('bench-2', 2, false)],
+      ['same with key_by shuffle (JetStream hop)', 2, pipeline('bench-2-shuffle', 2, true)],
+      [`keyed aggregate, 10k keys, checkpoint every ${CHECKPOINT_MS / 1000}s`, 1, aggregation('bench-agg-1', 1)],
+      [`keyed aggregate, 10k keys, checkpoint every ${CHECKPOINT_MS / 1000}s`, 2, aggregation('bench-agg-2', 2)],
     ];
-    for (const [name, p, keyBy] of cases) {
+    for (const [name, p, spec] of cases) {
       const rssPeak = { mb: 0 };
       const watch = setInterval(() => {
         for (const w of stack.controller.workers.live()) rssPeak.mb = Math.max(rssPeak.mb, w.rss_bytes / 1024 ** 2);
       }, 250);
       const t0 = performance.now();
-      const { job_id } = await client.submit(pipeline(`bench-${p}${keyBy ? "-shuffle" : ""}`, p, keyBy));
+      const { job_id } = await client.submit(spec);
       const done = await client.waitForState(job_id, ['Finished'], 600_000);
       clearInterval(watch);
       // Wall clock from submit until Finished was seen: includes compiling and deploying (a few
       // ms) and up to one 50 ms poll, so the figure errs low rather than high.
       const seconds = (performance.now() - t0) / 1000;
-      if (done.metrics.events_processed !== COUNT) throw new Error(`${name} p=${p}: processed ${done.metrics.events_processed} of ${COUNT}`);
-      const eps = Math.round(COUNT / seconds);
-      results.push({ name, parallelism: p, events: COUNT, seconds, events_per_sec: eps, events_per_sec_per_core: Math.round(eps / p), peak_rss_mb: Math.round(rssPeak.mb) });
+      const events = (spec as { sources: Array<{ config: { count: number } }> }).sources[0]!.config.count;
+      if (done.metrics.events_processed !== events) throw new Error(`${name} p=${p}: processed ${done.metrics.events_processed} of ${events}`);
+      const cps = (await client.listCheckpoints(job_id)).checkpoints.filter((c) => c.status === 'completed');
+      const eps = Math.round(events / seconds);
+      results.push({
+        name,
+        parallelism: p,
+        events,
+        seconds,
+        events_per_sec: eps,
+        events_per_sec_per_core: Math.round(eps / p),
+        peak_rss_mb: Math.round(rssPeak.mb),
+        checkpoints: cps.length,
+        checkpoint_ms: cps.length ? Math.round(cps.reduce((n, c) => n + c.duration_ms!, 0) / cps.length) : null,
+        state_bytes: cps.length ? cps.at(-1)!.size_bytes : null,
+      });
       process.stderr.write(`  ${name} p=${p}: ${eps.toLocaleString()} events/s\n`);
     }
     baseline = await jetstreamCopyBaseline(stack.nc, quick ? 500 : 2000, 8192);
@@ -77,8 +111,17 @@ async function main(): Promise<void> {
     rmSync(stateDir, { recursive: true, force: true });
   }
 
-  const rows = results.map((r) => [r.name, String(r.parallelism), r.events_per_sec.toLocaleString(), r.events_per_sec_per_core.toLocaleString(), r.seconds.toFixed(2), String(r.peak_rss_mb)]);
-  printTable(['job', 'p', 'events/s', 'events/s/core', 'seconds', 'peak worker RSS MB'], rows);
+  const rows = results.map((r) => [
+    r.name,
+    String(r.parallelism),
+    r.events_per_sec.toLocaleString(),
+    r.events_per_sec_per_core.toLocaleString(),
+    r.seconds.toFixed(2),
+    String(r.peak_rss_mb),
+    r.checkpoints ? `${r.checkpoints} × ${r.checkpoint_ms} ms` : '-',
+    r.state_bytes === null ? '-' : `${Math.round(r.state_bytes / 1024)} KiB`,
+  ]);
+  printTable(['job', 'p', 'events/s', 'events/s/core', 'seconds', 'peak worker RSS MB', 'checkpoints (mean)', 'state'], rows);
   if (baseline) {
     console.log(`\nraw JetStream copy (ordered consumer → pipelined publish, ${baseline.rows_per_message}-row Arrow batches of ${baseline.bytes_per_message} B):`);
     console.log(`  ${baseline.events_per_sec.toLocaleString()} events/s, ${baseline.mib_per_sec} MiB/s`);

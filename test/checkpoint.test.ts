@@ -106,6 +106,48 @@ describe('savepoints, stop and resume', () => {
   });
 });
 
+describe('rescaling a running job', () => {
+  it('restart with a new parallelism goes through Rescaling and redistributes keyed state exactly', async () => {
+    const n = names();
+    const a = txs(0, 2000);
+    await fillStream(t.stack.nc, n.inStream, n.inSubject, a);
+    const { job_id } = await t.client.submit(aggSpec('rescale', n.inStream, n.inSubject, n.outStream, n.outSubject, 2));
+    await t.client.waitForState(job_id, ['Running']);
+    const seen: unknown[] = [];
+    const sub = t.stack.nc.subscribe(`${t.prefix}.inspect.${job_id}`, {
+      callback: (_e, m) => {
+        const ev = m.json<{ type: string; job_id?: string; state?: unknown }>();
+        if (ev.job_id === job_id && ev.type === '@xstate.snapshot') seen.push(ev.state);
+      },
+    });
+    const res = await t.client.restart(job_id, { parallelism: 3 });
+    expect(res.restored_from_savepoint).toBeNull();
+    const b = txs(a.length, 2000);
+    await fillStream(t.stack.nc, n.inStream, n.inSubject, b);
+    await eventually(() => t.stack.controller.runs.get(job_id)?.plan.tasks.at(-1)?.parallelism === 3 && t.stack.controller.jobs.get(job_id)?.state === 'Running', 'the rescaled run');
+    await waitExact(n.outStream, a.concat(b), 'output after rescaling');
+    sub.unsubscribe();
+    expect(seen).toEqual(expect.arrayContaining(['Rescaling', 'Scheduling', 'Running']));
+    await t.client.cancel(job_id);
+  });
+});
+
+describe('stop modes', () => {
+  for (const mode of ['graceful', 'immediate', 'force'] as const) {
+    it(`stop ${mode} ends Stopped (paused) and the job can be resumed`, async () => {
+      const spec = { name: `stop-${mode}`, sources: [{ type: 'impulse', config: { event_rate: 200 } }], transformations: [], sinks: [{ type: 'blackhole', config: {} }] };
+      const { job_id } = await t.client.submit(spec);
+      await t.client.waitForState(job_id, ['Running']);
+      const stopped = await t.client.stop(job_id, mode);
+      expect(stopped).toMatchObject({ state: 'Stopped', status: 'paused' });
+      await eventually(() => !t.stack.controller.runs.has(job_id), 'the run to be gone');
+      await t.client.resume(job_id);
+      await t.client.waitForState(job_id, ['Running']);
+      await t.client.cancel(job_id);
+    });
+  }
+});
+
 describe('controller restart', () => {
   it('a restarted controller re-adopts the job, which keeps its state and finishes exactly', async () => {
     const n = names();
@@ -130,5 +172,75 @@ describe('controller restart', () => {
       await second.stop();
       await nc.close();
     }
+  });
+});
+
+describe('checkpoint history and failures', () => {
+  it('lists checkpoints with bytes and spans per operator and subtask', async () => {
+    const n = names();
+    await fillStream(t.stack.nc, n.inStream, n.inSubject, txs(0, 1000));
+    const { job_id } = await t.client.submit(aggSpec('history', n.inStream, n.inSubject, n.outStream, n.outSubject, 2));
+    await eventually(async () => (await t.client.get(job_id)).metrics.checkpoint_count >= 2, 'two checkpoints');
+    const details = await t.client.get(job_id);
+    expect(details.metrics.last_checkpoint_duration_ms).toBeGreaterThan(0);
+    const { checkpoints } = await t.client.listCheckpoints(job_id);
+    const done = checkpoints.filter((c) => c.status === 'completed');
+    expect(done.length).toBeGreaterThanOrEqual(2);
+    expect(done.every((c) => c.size_bytes > 0 && c.kind === 'checkpoint')).toBe(true);
+    const d = await t.client.checkpointDetails(job_id, done[0]!.epoch);
+    expect(d.operator_checkpoint_groups.map((g) => g.operator_id)).toEqual(['task-1', 'task-2']);
+    for (const g of d.operator_checkpoint_groups) {
+      expect(g.subtasks.map((s) => s.index)).toEqual([0, 1]);
+      expect(g.bytes).toBe(g.subtasks.reduce((sum, s) => sum + s.bytes, 0));
+      for (const s of g.subtasks) {
+        expect(s.bytes).toBeGreaterThan(0);
+        expect(s.sync_ms + s.async_ms).toBeGreaterThan(0);
+      }
+    }
+    // The aggregate's subtasks wait for barriers from both source subtasks.
+    expect(d.operator_checkpoint_groups[1]!.subtasks.every((s) => s.alignment_ms >= 0)).toBe(true);
+    await expect(t.client.checkpointDetails(job_id, 99_999)).rejects.toMatchObject({ code: 404 });
+    await t.client.cancel(job_id);
+  });
+
+  it('a user error (division by zero) fails the job at once, without restarts', async () => {
+    const spec = {
+      name: 'divide',
+      config: { restart_strategy: { type: 'fixed_delay', attempts: 5, delay_ms: 100 } },
+      sources: [{ type: 'impulse', config: { count: 100 } }],
+      transformations: [{ type: 'project', config: { expressions: ['counter / (counter - 50) AS q'] } }],
+      sinks: [{ type: 'blackhole', config: {} }],
+    };
+    const { job_id } = await t.client.submit(spec);
+    const failed = await t.client.waitForState(job_id, ['Failed']);
+    expect(failed.status).toBe('failed');
+    expect(failed.metrics.restarts).toBe(0);
+    expect(failed.failure_message).toContain('division by zero');
+  });
+
+  it('a retryable failure with fixed_delay gives up after its attempts and ends Failed', async () => {
+    const spec = {
+      name: 'doomed',
+      config: { parallelism: 1, restart_strategy: { type: 'fixed_delay', attempts: 2, delay_ms: 100 } },
+      sources: [{ type: 'impulse', config: { event_rate: 100 } }],
+      transformations: [],
+      sinks: [{ type: 'blackhole', config: {} }],
+    };
+    const { job_id } = await t.client.submit(spec);
+    for (let kill = 1; kill <= 3; kill++) {
+      await t.client.waitForState(job_id, ['Running', 'Failed']);
+      if ((await t.client.get(job_id)).state === 'Failed') break;
+      const run = t.stack.controller.runs.get(job_id)!;
+      process.kill(t.stack.controller.workers.get(run.assignments[0]!.worker_id)!.pid, 'SIGKILL');
+      replaceWorker();
+      await eventually(async () => {
+        const j = await t.client.get(job_id);
+        return j.metrics.failures >= kill;
+      }, `failure ${kill} noticed`);
+    }
+    await eventually(async () => (await t.client.get(job_id)).state === 'Failed', 'the job to fail for good');
+    const j = await t.client.get(job_id);
+    expect(j.metrics.restarts).toBe(2);
+    expect(j.status).toBe('failed');
   });
 });
