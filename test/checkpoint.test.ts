@@ -4,9 +4,6 @@
 // reference and no record is in the sink stream twice.
 
 import { describe, expect, it } from 'vitest';
-import { startController } from '../src/controller/controller.js';
-import { createLogger } from '../src/log.js';
-import { connectNats } from '../src/nats/connect.js';
 import { spawnWorker } from '../src/stack.js';
 import { aggSpec, expectExactlyOnce, matchesReference, reference, txs, type AggRow, type Tx } from './helpers/aggregates.js';
 import { eventually } from './helpers/collect.js';
@@ -146,33 +143,6 @@ describe('stop modes', () => {
       await t.client.cancel(job_id);
     });
   }
-});
-
-describe('controller restart', () => {
-  it('a restarted controller re-adopts the job, which keeps its state and finishes exactly', async () => {
-    const n = names();
-    const a = txs(0, 2000);
-    await fillStream(t.stack.nc, n.inStream, n.inSubject, a);
-    const { job_id } = await t.client.submit(aggSpec('adopt', n.inStream, n.inSubject, n.outStream, n.outSubject, 2));
-    await t.client.waitForState(job_id, ['Running']);
-    await eventually(async () => (await t.client.get(job_id)).metrics.checkpoint_count > 0, 'a checkpoint');
-    // As a crash would: the old controller's runs are left to the workers.
-    await t.stack.controller.stop({ abandon: true });
-    const b = txs(a.length, 2000);
-    await fillStream(t.stack.nc, n.inStream, n.inSubject, b);
-    const nc = await connectNats(getTestNatsUrl(), 'second-controller');
-    const second = await startController({ nc, prefix: t.prefix, log: createLogger('second', { level: 'warn', pretty: false }), heartbeatTimeoutMs: 1500 });
-    try {
-      expect(second.jobs.has(job_id)).toBe(true);
-      await waitExact(n.outStream, a.concat(b), 'output after the controller restart');
-      const details = await t.client.get(job_id);
-      expect(details.state).toBe('Running');
-      await t.client.cancel(job_id);
-    } finally {
-      await second.stop();
-      await nc.close();
-    }
-  });
 });
 
 describe('checkpoint history and failures', () => {
