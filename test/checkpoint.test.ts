@@ -86,6 +86,22 @@ describe('savepoints, stop and resume', () => {
     await t.client.cancel(job_id);
   });
 
+  it('cancel with savepoint returns the savepoint, which can be listed and deleted', async () => {
+    const n = names();
+    await fillStream(t.stack.nc, n.inStream, n.inSubject, txs(0, 500));
+    const { job_id } = await t.client.submit(aggSpec('cancel-sp', n.inStream, n.inSubject, n.outStream, n.outSubject, 1));
+    await t.client.waitForState(job_id, ['Running']);
+    const res = await t.client.cancel(job_id, { savepoint: true });
+    expect(res.status).toBe('cancelled');
+    expect(res.savepoint_id).toMatch(/^savepoint-/);
+    const listed = await t.client.listSavepoints(job_id);
+    expect(listed.savepoints.map((sp) => sp.savepoint_id)).toEqual([res.savepoint_id]);
+    await t.client.deleteSavepoint(job_id, res.savepoint_id!);
+    expect((await t.client.listSavepoints(job_id)).savepoints).toEqual([]);
+    await expect(t.client.deleteSavepoint(job_id, res.savepoint_id!)).rejects.toMatchObject({ code: 404 });
+    await expect(t.client.createSavepoint(job_id)).rejects.toMatchObject({ code: 409 });
+  });
+
   it('stop with checkpoint → paused → resume continues exactly', async () => {
     const n = names();
     const a = txs(0, 1500);
