@@ -32,7 +32,7 @@ export interface JobConfig {
   restart_strategy?: RestartStrategyName | Record<string, unknown>;
 }
 
-export type SourceType = 'impulse' | 'nats' | 'jetstream';
+export type SourceType = 'impulse' | 'nats' | 'jetstream' | 'nexmark' | 'json_file';
 export type SinkType = 'nats' | 'jetstream' | 'preview' | 'stdout' | 'blackhole';
 export type TransformationType = 'filter' | 'project' | 'key_by' | 'aggregate';
 
@@ -54,8 +54,42 @@ export interface JetStreamSourceConfig {
   schema: Schema;
   start_sequence?: number;
 }
+/** Event time of a source (SQL: `WATERMARK FOR` or `event_time_field`). */
+export interface EventTimeConfig {
+  /** A timestamp column of the source's schema. */
+  event_time_field: string;
+  /** Bounded out-of-orderness: watermark = max event time seen − this. Default 1000. */
+  watermark_delay_ms?: number;
+  /** A source subtask that read nothing for this long stops holding the watermark back. Default 5000. */
+  idle_timeout_ms?: number;
+}
+
+/** What a source does with a record it cannot decode (SQL `bad_data`): skip and count, or fail. */
+export type BadDataPolicy = 'drop' | 'fail';
+
+/** Arroyo's Nexmark generator (the Beam/Flink generator port). */
+export interface NexmarkSourceConfig {
+  /** Events per second for the whole job; 0 or absent: as fast as possible. */
+  event_rate?: number;
+  /** Total events (bounded). */
+  count?: number;
+  /** Run for this long, then end (bounded). */
+  runtime_ms?: number;
+  /** Generator seed; same seed and parameters → same events. */
+  seed?: number;
+}
+
+/** A bounded file of JSON lines (tests, examples): one record per line. */
+export interface JsonFileSourceConfig {
+  path: string;
+  format: 'json';
+  schema: Schema;
+}
+
 export type SourceSpec =
   | { type: 'impulse'; config: ImpulseSourceConfig }
+  | { type: 'nexmark'; config: NexmarkSourceConfig }
+  | { type: 'json_file'; config: JsonFileSourceConfig }
   | { type: 'nats'; config: NatsSourceConfig }
   | { type: 'jetstream'; config: JetStreamSourceConfig };
 
@@ -80,6 +114,16 @@ export interface JobSpec {
   sources: SourceSpec[];
   transformations: TransformationSpec[];
   sinks: SinkSpec[];
+  /**
+   * A SQL job: the query (Arroyo's dialect) the graph is compiled from; `sources`,
+   * `transformations` and `sinks` are then empty.
+   */
+  query?: string;
+  /**
+   * TypeScript source of a module of user-defined functions (see src/sql/expr/udf.ts), shipped to
+   * every worker with the job and loaded there without a compile step.
+   */
+  udfs?: string;
 }
 
 /** The fixed schema the impulse source produces (Arroyo's impulse table). */
@@ -96,14 +140,52 @@ export const IMPULSE_SCHEMA: Schema = {
 
 export type EdgeKind = 'forward' | 'shuffle';
 
+/** A time window in GROUP BY (Arroyo: tumble, hop, session). */
+export type WindowSpec =
+  | { kind: 'tumble'; size_ms: number }
+  | { kind: 'hop'; slide_ms: number; size_ms: number }
+  | { kind: 'session'; gap_ms: number };
+
+export type JoinType = 'inner' | 'left' | 'right' | 'full';
+
 export type OperatorSpec =
-  | { kind: 'source'; source: SourceSpec }
+  | { kind: 'source'; source: SourceSpec; event_time?: EventTimeConfig; bad_data?: BadDataPolicy }
   | { kind: 'filter'; condition: string }
   | { kind: 'project'; expressions: string[] }
   /** Marks where rows are hash-partitioned; a no-op inside a chain. */
   | { kind: 'key_by'; keys: string[] }
-  /** Keyed, stateful: emits each changed group's new values after every batch. */
-  | { kind: 'aggregate'; group_by: string[]; aggregates: string[] }
+  /**
+   * Keyed, stateful: emits each changed group's new values after every batch. SQL's updating
+   * GROUP BY sets `updating: true`: output gets an `_op` column (`append` for a new row, `retract`
+   * before the replacement of an old one) and groups idle longer than `ttl_ms` are dropped.
+   */
+  | { kind: 'aggregate'; group_by: string[]; aggregates: string[]; updating?: boolean; ttl_ms?: number }
+  /**
+   * Keyed by group_by, stateful: one row per (window, group) once the watermark passes the window
+   * end. Output columns: group_by, then `window_start`, `window_end` (timestamps), then aggregates
+   * (`count(*)`, `count(DISTINCT x)`, sum, min, max, avg over columns of the input).
+   * Rows whose window has already closed are late: dropped and counted.
+   */
+  | { kind: 'window_aggregate'; window: WindowSpec; time_column: string; group_by: string[]; aggregates: string[] }
+  /**
+   * Two inputs (input 0 = left, 1 = right; PhysicalEdge.input_index), keyed by the join keys.
+   * With `window`, both sides are windowed alike on their `time_columns` and a window's matches
+   * are emitted when the watermark passes its end (outer rows unmatched then). Without, an inner
+   * join that keeps each side's rows for `ttl_ms` and emits matches as they arrive.
+   * Output: the left columns then the right ones; `output_names` renames them (same order).
+   */
+  | {
+      kind: 'join';
+      join_type: JoinType;
+      left_keys: string[];
+      right_keys: string[];
+      window?: WindowSpec;
+      time_columns?: [string, string];
+      ttl_ms?: number;
+      output_names: string[];
+    }
+  /** Several inputs of one schema, passed on unchanged. */
+  | { kind: 'union' }
   | { kind: 'sink'; sink: SinkSpec };
 
 export interface LogicalNode {
@@ -120,6 +202,8 @@ export interface LogicalEdge {
   from: string;
   to: string;
   kind: EdgeKind;
+  /** Input of the `to` node this edge feeds (0 unless `to` is a join's right side). */
+  input_index?: number;
   /** Key columns of a shuffle edge, in the upstream node's output schema. */
   keys?: string[];
 }
@@ -135,6 +219,8 @@ export interface LogicalGraph {
 export interface PhysicalEdge {
   /** Stable within a plan, used in data subjects: `e0`, `e1`, ... */
   edge_id: string;
+  /** Which input of the downstream task's first operator this edge feeds (a join's left = 0, right = 1). */
+  input_index: number;
   from_task: string;
   to_task: string;
   kind: EdgeKind;

@@ -109,6 +109,12 @@ export function describe(op: OperatorSpec): string {
       return `key by ${op.keys.join(', ')}`;
     case 'aggregate':
       return `group by ${op.group_by.join(', ')}: ${op.aggregates.join(', ')}`;
+    case 'window_aggregate':
+      return `${op.window.kind} window on ${op.time_column}, group by ${[...op.group_by, 'window'].join(', ')}: ${op.aggregates.join(', ')}`;
+    case 'join':
+      return `${op.join_type} join on ${op.left_keys.map((k, i) => `${k} = ${op.right_keys[i]}`).join(' and ')}${op.window ? ` in ${op.window.kind} windows` : ''}`;
+    case 'union':
+      return 'union';
   }
 }
 

@@ -60,6 +60,7 @@ export function buildPhysicalPlan(graph: LogicalGraph): PhysicalPlan {
       edge_id: `e${i}`,
       from_task: from.task!.task_id,
       to_task: to.task!.task_id,
+      input_index: edge.input_index ?? 0,
       kind: edge.kind,
       keys: edge.kind === 'shuffle' ? [...(edge.keys ?? [])] : [],
     };

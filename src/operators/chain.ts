@@ -71,6 +71,10 @@ function buildOperator(op: OperatorSpec, schema: PhysicalTask['inputSchema'], ct
       return projectOperator(op.expressions, schema);
     case 'aggregate':
       return aggregateOperator(op.group_by, op.aggregates, schema, ctx);
+    case 'window_aggregate':
+    case 'join':
+    case 'union':
+      throw new InternalError(`the ${op.kind} operator is not built into this worker yet`);
     // key_by only marks where the planner shuffles; inside a chain rows pass unchanged.
     case 'key_by':
     case 'source':

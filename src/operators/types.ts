@@ -8,6 +8,8 @@ import type { Schema } from '../types.js';
 export interface OperatorContext {
   subtaskIndex: number;
   parallelism: number;
+  /** Counts rows dropped because they arrived after the watermark had passed their window. */
+  onLateRows?(n: number): void;
 }
 
 /** Keyed state split by key group (0..KEY_GROUPS-1), values msgpack-able. */
@@ -16,8 +18,16 @@ export type KeyedSnapshot = Record<number, unknown>;
 export interface BatchOperator {
   readonly name: string;
   readonly outputSchema: Schema;
-  /** Returns the transformed batch, or null when no row survives. */
-  process(batch: RecordBatch): RecordBatch | null;
+  /**
+   * Returns the transformed batch, or null when no row survives. `input` is the input the batch
+   * came in on (a join's left = 0, right = 1); single-input operators ignore it.
+   */
+  process(batch: RecordBatch, input?: number): RecordBatch | null;
+  /**
+   * Event time advanced to `watermarkMs` (every input's watermark is at least that): emit what
+   * it completes (closed windows) or null. The chain then passes the watermark on.
+   */
+  onWatermark?(watermarkMs: number): RecordBatch | null;
   /** Stateful operators: the state now, by key group. */
   snapshot?(): KeyedSnapshot;
   /**
