@@ -28,7 +28,7 @@ export const HEADERS = {
   serviceError: 'Nats-Service-Error',
   serviceErrorCode: 'Nats-Service-Error-Code',
   msgId: 'Nats-Msg-Id',
-  /** Data messages: `batch` (Arrow IPC body), `barrier` (checkpoint, empty body) or `eos` (end of stream, empty body). */
+  /** Data messages: `batch` (Arrow IPC body), `barrier` (checkpoint), `watermark` or `eos` (end of stream); all but batch have an empty body. */
   kind: 'Rivulet-Kind',
   /** Data messages: index of the upstream subtask that sent it. */
   from: 'Rivulet-From',
@@ -38,9 +38,11 @@ export const HEADERS = {
   epoch: 'Rivulet-Epoch',
   /** Barrier messages: the snapshot folder (`ckpt-<epoch>` or a savepoint id). */
   ref: 'Rivulet-Ref',
+  /** Watermark messages: event time in ms, or `idle` (the sender holds no watermark back). */
+  watermark: 'Rivulet-Watermark',
 } as const;
 
-export type DataKind = 'batch' | 'barrier' | 'eos';
+export type DataKind = 'batch' | 'barrier' | 'watermark' | 'eos';
 
 /** Stream and bucket names may not contain dots: `rivulet` → `RIVULET`. */
 function bucketPrefix(prefix: string): string {
@@ -174,6 +176,7 @@ export interface JobMetricsSummary {
   last_checkpoint_duration_ms: number | null;
   checkpoint_failures: number;
   failures: number;
+  late_records: number;
 }
 
 export interface JobDetails {
@@ -345,6 +348,8 @@ export interface SubtaskMetrics {
   bytes_out: number;
   deserialization_errors: number;
   backpressure_events: number;
+  /** Rows dropped because their window had already closed. */
+  late_records: number;
 }
 
 export interface HeartbeatMsg {

@@ -18,7 +18,7 @@ export class JobRecord {
   /** Events processed at the previous throughput sample. */
   private sample = { at: 0, events: 0, rate: 0 };
   /** Counters of finished runs, so totals survive restarts. */
-  private carried = { processed: 0, emitted: 0, errors: 0, backpressure: 0 };
+  private carried = { processed: 0, emitted: 0, errors: 0, backpressure: 0, late: 0 };
   private lastRun: JobRun | null = null;
   /** Where the next run starts from: the latest completed checkpoint, or a chosen savepoint. */
   restorePoint: RestoreRef | null = null;
@@ -61,6 +61,7 @@ export class JobRecord {
       this.carried.emitted += m.events_emitted;
       this.carried.errors += m.deserialization_errors;
       this.carried.backpressure += m.backpressure_events;
+      this.carried.late += m.late_records;
     }
     this.lastRun = run;
   }
@@ -75,18 +76,20 @@ export class JobRecord {
     this.sample.events = events;
   }
 
-  private runMetrics(run: JobRun): Pick<JobMetricsSummary, 'events_processed' | 'events_emitted' | 'deserialization_errors' | 'backpressure_events'> {
+  private runMetrics(run: JobRun): Pick<JobMetricsSummary, 'events_processed' | 'events_emitted' | 'deserialization_errors' | 'backpressure_events' | 'late_records'> {
     let processed = 0;
     let emitted = 0;
     let errors = 0;
     let backpressure = 0;
+    let late = 0;
     for (const m of run.metrics.values()) {
       if (run.isSourceTask(m.task_id)) processed += m.records_in;
       if (run.isSinkTask(m.task_id)) emitted += m.records_out;
       errors += m.deserialization_errors;
       backpressure += m.backpressure_events;
+      late += m.late_records ?? 0;
     }
-    return { events_processed: processed, events_emitted: emitted, deserialization_errors: errors, backpressure_events: backpressure };
+    return { events_processed: processed, events_emitted: emitted, deserialization_errors: errors, backpressure_events: backpressure, late_records: late };
   }
 
   metrics(): JobMetricsSummary {
@@ -104,6 +107,7 @@ export class JobRecord {
       last_checkpoint_duration_ms: cp.last_duration_ms,
       checkpoint_failures: cp.failures,
       failures: ctx.failures.length,
+      late_records: this.carried.late + (cur?.late_records ?? 0),
     };
   }
 

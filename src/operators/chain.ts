@@ -18,8 +18,13 @@ export interface TaskChain {
   sourceNode: string | null;
   operatorNodes: string[];
   sinkNodes: string[];
-  /** Runs a batch through every operator; null when nothing is left. */
-  run(batch: RecordBatch): RecordBatch | null;
+  /** Runs a batch through every operator (`input`: which input of the first one); null when nothing is left. */
+  run(batch: RecordBatch, input?: number): RecordBatch | null;
+  /**
+   * Event time reached `watermarkMs`: each operator in turn emits what it completes, and that
+   * output runs through the operators after it. Returns the chain's output, in order.
+   */
+  runWatermark(watermarkMs: number): RecordBatch[];
 }
 
 /** `ctx` says which subtask this chain runs as: keyed operators restore the key groups it owns. */
@@ -55,12 +60,25 @@ export function buildChain(task: PhysicalTask, ctx: OperatorContext): TaskChain 
     sourceNode,
     operatorNodes,
     sinkNodes,
-    run(batch) {
-      let current: RecordBatch | null = batch;
-      for (let i = 0; i < operators.length && current; i++) current = operators[i]!.process(current);
-      return current;
+    run(batch, input) {
+      return runFrom(operators, 0, batch, input);
+    },
+    runWatermark(watermarkMs) {
+      const out: RecordBatch[] = [];
+      operators.forEach((op, i) => {
+        const emitted = op.onWatermark?.(watermarkMs);
+        const rest = emitted ? runFrom(operators, i + 1, emitted) : null;
+        if (rest) out.push(rest);
+      });
+      return out;
     },
   };
+}
+
+function runFrom(operators: BatchOperator[], start: number, batch: RecordBatch, input?: number): RecordBatch | null {
+  let current: RecordBatch | null = batch;
+  for (let i = start; i < operators.length && current; i++) current = operators[i]!.process(current, i === start ? input : undefined);
+  return current;
 }
 
 function buildOperator(op: OperatorSpec, schema: PhysicalTask['inputSchema'], ctx: OperatorContext): BatchOperator | null {

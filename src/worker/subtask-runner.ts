@@ -20,6 +20,7 @@ import { subjects, type CheckpointAckMsg, type DeployMsg, type StopMode, type Su
 import { BadRecordLog } from './bad-records.js';
 import { TaskOutputs } from './outputs.js';
 import { RestoredState } from './restore.js';
+import { EventTimeTracker, WATERMARK_INTERVAL_MS } from './event-time.js';
 import { Serial } from './serial.js';
 
 export interface RunnerDeps {
@@ -48,6 +49,9 @@ export class SubtaskRunner {
   private sourcePosition: SourcePosition = undefined;
   /** Newest checkpoint epoch this subtask took part in (or restored from). */
   private lastEpoch = 0;
+  /** Source subtasks with event time: where watermarks come from. */
+  private eventTime: EventTimeTracker | null = null;
+  private watermarkTimer: NodeJS.Timeout | null = null;
   private failed!: (err: unknown) => void;
   /** Rejects when the data path fails anywhere (a source's emit, an operator, a sink). */
   private readonly failure = new Promise<never>((_, reject) => (this.failed = reject));
@@ -60,7 +64,13 @@ export class SubtaskRunner {
   ) {
     this.failure.catch(() => undefined); // observed by runInput(); avoid an unhandled rejection before
     this.log = deps.log.child({ job_id: deploy.job_id, task_id: task.task_id, subtask: index });
-    this.chain = buildChain(task, { subtaskIndex: index, parallelism: task.parallelism });
+    this.chain = buildChain(task, {
+      subtaskIndex: index,
+      parallelism: task.parallelism,
+      onLateRows: (n) => {
+        this.metrics.late_records += n;
+      },
+    });
     this.badRecords = new BadRecordLog(this.log);
     this.metrics = {
       job_id: deploy.job_id,
@@ -75,7 +85,10 @@ export class SubtaskRunner {
       bytes_out: 0,
       deserialization_errors: 0,
       backpressure_events: 0,
+      late_records: 0,
     };
+    const first = task.operators[0];
+    if (first?.kind === 'source' && first.event_time) this.eventTime = new EventTimeTracker(first.event_time);
   }
 
   get isSource(): boolean {
@@ -161,6 +174,13 @@ export class SubtaskRunner {
         signal: this.abort.signal,
       };
       await source.start(ctx);
+      const et = this.eventTime;
+      if (et) {
+        this.watermarkTimer = setInterval(() => {
+          const due = et.tick();
+          if (due !== null) void this.serial.run(() => this.watermark(due)).catch((err) => this.failed(asJobFailure(err)));
+        }, Math.min(WATERMARK_INTERVAL_MS, et.idleTimeoutMs));
+      }
     }
   }
 
@@ -168,8 +188,9 @@ export class SubtaskRunner {
   async runInput(): Promise<void> {
     const input = this.reader
       ? this.reader.run(
-          (batch, bytes) => this.process(batch, bytes),
+          (batch, bytes, input) => this.process(batch, bytes, undefined, input),
           (epoch, ref, alignmentMs) => this.snapshot(epoch, ref, alignmentMs),
+          (watermark) => this.watermark(watermark),
         )
       : this.source!.done;
     try {
@@ -193,6 +214,9 @@ export class SubtaskRunner {
 
   /** After the input ended: commits what transactional sinks hold, flushes, ends downstream. */
   async finishOutputs(): Promise<void> {
+    this.clearTimer();
+    // End of input closes every window: event time jumps to the end of time.
+    await this.watermark(Infinity);
     const finalEpoch = this.lastEpoch + 1;
     for (const sink of this.sinks) {
       if (sink.preCommit && sink.commit) {
@@ -209,6 +233,7 @@ export class SubtaskRunner {
   async stop(mode: StopMode): Promise<void> {
     if (this.abort.signal.aborted) return;
     this.abort.abort();
+    this.clearTimer();
     await this.source?.stop(mode === 'graceful').catch((err) => this.log.warn({ err }, 'source stop failed'));
     await this.reader?.stop();
     if (mode === 'graceful') await this.outputs?.finish().catch((err) => this.log.warn({ err }, 'flush on stop failed'));
@@ -250,18 +275,36 @@ export class SubtaskRunner {
     });
   }
 
-  private async process(batch: RecordBatch, bytes: number, position?: SourcePosition): Promise<void> {
+  private clearTimer(): void {
+    if (this.watermarkTimer) clearInterval(this.watermarkTimer);
+    this.watermarkTimer = null;
+  }
+
+  /** Event time advanced (or, at a source, went idle): operators emit what it completes, then it goes downstream. */
+  private async watermark(watermark: number | 'idle'): Promise<void> {
+    if (watermark !== 'idle') {
+      for (const out of this.chain.runWatermark(watermark)) await this.emit(out);
+    }
+    for (const w of this.outputs!.writers) await w.watermark(watermark);
+  }
+
+  private async emit(out: RecordBatch): Promise<void> {
+    this.metrics.records_out += out.numRows;
+    this.metrics.batches_out++;
+    await this.outputs!.write(out);
+    this.metrics.bytes_out = this.outputs!.bytesOut;
+  }
+
+  private async process(batch: RecordBatch, bytes: number, position?: SourcePosition, input?: number): Promise<void> {
     try {
       if (position !== undefined) this.sourcePosition = position;
       this.metrics.records_in += batch.numRows;
       this.metrics.batches_in++;
       this.metrics.bytes_in += bytes;
-      const out = this.chain.run(batch);
-      if (!out) return;
-      this.metrics.records_out += out.numRows;
-      this.metrics.batches_out++;
-      await this.outputs!.write(out);
-      this.metrics.bytes_out = this.outputs!.bytesOut;
+      const out = this.chain.run(batch, input);
+      if (out) await this.emit(out);
+      const wm = this.eventTime?.observe(batch);
+      if (wm !== undefined && wm !== null) await this.watermark(wm);
     } catch (err) {
       const e = asJobFailure(err);
       this.failed(e);

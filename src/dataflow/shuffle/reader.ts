@@ -11,6 +11,7 @@ import type { PhysicalEdge } from '../../types.js';
 import { HEADERS, type Subjects } from '../../wire.js';
 import { BarrierAligner, type BarrierHandler } from './aligner.js';
 import { SenderOrder } from './order.js';
+import { WatermarkTracker } from './watermarks.js';
 
 export interface ReaderInput {
   edge: PhysicalEdge;
@@ -30,7 +31,10 @@ export interface ShuffleReaderOptions {
   inputs: ReaderInput[];
 }
 
-export type BatchHandler = (batch: RecordBatch, bytes: number) => Promise<void>;
+/** `input`: which input of the task's first operator the batch belongs to (PhysicalEdge.input_index). */
+export type BatchHandler = (batch: RecordBatch, bytes: number, input: number) => Promise<void>;
+/** The subtask's combined event time advanced. */
+export type WatermarkHandler = (watermarkMs: number) => Promise<void>;
 
 interface Channel {
   edge: PhysicalEdge;
@@ -43,6 +47,8 @@ export class ShuffleReader {
   private readonly iters: ConsumerMessages[] = [];
   private stopped = false;
   private aligner: BarrierAligner | null = null;
+  private watermarks: WatermarkTracker | null = null;
+  private onWatermark: WatermarkHandler | null = null;
 
   constructor(private readonly o: ShuffleReaderOptions) {
     this.channels = o.inputs.flatMap(({ edge, senders }) =>
@@ -68,8 +74,10 @@ export class ShuffleReader {
    * Delivers batches (and aligned barriers) until every channel sent end-of-stream, or stop().
    * Handlers never run concurrently.
    */
-  async run(onBatch: BatchHandler, onBarrier: BarrierHandler): Promise<void> {
+  async run(onBatch: BatchHandler, onBarrier: BarrierHandler, onWatermark: WatermarkHandler): Promise<void> {
     this.aligner = new BarrierAligner(this.channels.length, onBarrier);
+    this.watermarks = new WatermarkTracker(this.channels.length);
+    this.onWatermark = onWatermark;
     await Promise.all(this.channels.map((ch, i) => this.runChannel(ch, i, onBatch)));
   }
 
@@ -97,7 +105,11 @@ export class ShuffleReader {
         for (const m of ready) {
           const kind = m.headers?.get(HEADERS.kind);
           if (kind === 'batch') {
-            await aligner.serial(() => onBatch(decodeBatch(m.data), m.data.byteLength));
+            await aligner.serial(() => onBatch(decodeBatch(m.data), m.data.byteLength, ch.edge.input_index));
+            m.ack();
+          } else if (kind === 'watermark') {
+            const raw = m.headers!.get(HEADERS.watermark);
+            await this.advance(this.watermarks!.update(id, raw === 'idle' ? 'idle' : Number(raw)));
             m.ack();
           } else if (kind === 'barrier') {
             m.ack();
@@ -113,6 +125,14 @@ export class ShuffleReader {
     } finally {
       await iter.close().catch(() => undefined);
     }
-    if (ended) await aligner.end(id);
+    if (ended) {
+      await aligner.end(id);
+      await this.advance(this.watermarks!.end(id));
+    }
+  }
+
+  private async advance(watermark: number | null): Promise<void> {
+    if (watermark === null) return;
+    await this.aligner!.serial(() => this.onWatermark!(watermark));
   }
 }

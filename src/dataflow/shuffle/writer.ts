@@ -76,6 +76,17 @@ export class ShuffleWriter {
     });
   }
 
+  /**
+   * Event time of this sender reached `watermark` (or it went idle): everything buffered goes out
+   * first, so the watermark follows the rows it covers.
+   */
+  async watermark(watermark: number | 'idle'): Promise<void> {
+    await this.flush();
+    await this.enqueue(async () => {
+      for (let p = 0; p < this.parts.length; p++) await this.send(p, 'watermark', EMPTY, undefined, watermark);
+    });
+  }
+
   /** Flushes, sends end-of-stream to every partition and waits until JetStream stored it all. */
   async finish(): Promise<void> {
     await this.flush();
@@ -128,7 +139,7 @@ export class ShuffleWriter {
     this.armLinger();
   }
 
-  private async send(p: number, kind: DataKind, body: Uint8Array, barrier?: { epoch: number; ref: string }): Promise<void> {
+  private async send(p: number, kind: DataKind, body: Uint8Array, barrier?: { epoch: number; ref: string }, watermark?: number | 'idle'): Promise<void> {
     const part = this.parts[p]!;
     const seq = ++part.seq;
     const { edge, fromIndex, jobId, runId } = this.o;
@@ -141,6 +152,7 @@ export class ShuffleWriter {
       h.set(HEADERS.epoch, String(barrier.epoch));
       h.set(HEADERS.ref, barrier.ref);
     }
+    if (watermark !== undefined) h.set(HEADERS.watermark, String(watermark));
     this.bytesOut += body.byteLength;
     if (kind === 'batch') this.batchesOut++;
     await this.o.publisher.publish(this.o.subjects.data.channel(jobId, runId, edge.edge_id, p, fromIndex), body, h);
