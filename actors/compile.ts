@@ -1,14 +1,30 @@
 // Compiling: the validated spec (at the parallelism the job runs with now) becomes a logical
-// graph, then a physical plan.
+// graph, then a physical plan. A SQL job (`spec.query`) is compiled from its query text, the
+// JSON form from its sources, transformations and sinks.
 
 import { fromPromise } from 'xstate';
-import type { JobContext } from '../machines/job.js';
+import { RecompileRequiredError, type JobContext } from '../machines/job.js';
 import { buildLogicalGraph } from '../src/dataflow/logical.js';
 import { buildPhysicalPlan } from '../src/dataflow/physical.js';
-import type { JobSpec, PhysicalPlan } from '../src/types.js';
+import { cachedUdfs, compileSqlSpec, loadUdfsCached, type SqlJobSpec } from '../src/spec/sql-spec.js';
+import type { JobSpec, LogicalGraph, PhysicalPlan } from '../src/types.js';
+import { DEFAULT_PREFIX } from '../src/wire.js';
 
-export function compileJob(spec: JobSpec): PhysicalPlan {
-  return buildPhysicalPlan(buildLogicalGraph(spec));
+/**
+ * The plan of a spec. `prefix` is the deployment's subject prefix: the SQL compiler refuses
+ * connector subjects under it, as submit did. Synchronous, because the schedule actor re-plans
+ * a rescale with it; a SQL job's UDF module must therefore be loaded already (the compile actor
+ * does that) — if this process has not loaded it, the job is sent back to Compiling.
+ */
+export function compileJob(spec: JobSpec, prefix: string = DEFAULT_PREFIX): PhysicalPlan {
+  return buildPhysicalPlan(logicalGraphOf(spec, prefix));
+}
+
+export function logicalGraphOf(spec: JobSpec, prefix: string = DEFAULT_PREFIX): LogicalGraph {
+  if (spec.query === undefined) return buildLogicalGraph(spec);
+  const udfs = spec.udfs === undefined ? undefined : cachedUdfs(spec.udfs);
+  if (spec.udfs !== undefined && !udfs) throw new RecompileRequiredError('the job\'s UDF module is not loaded in this controller yet');
+  return compileSqlSpec(spec as SqlJobSpec, { parallelism: spec.config.parallelism, prefix, udfs });
 }
 
 /** The spec with a rescale's or restart's parallelism applied. */
@@ -17,4 +33,14 @@ export function effectiveSpec(ctx: Pick<JobContext, 'spec' | 'parallelism'>): Jo
   return { ...ctx.spec, config: { ...ctx.spec.config, parallelism: ctx.parallelism } };
 }
 
-export const compileActor = fromPromise<unknown, JobContext>(async ({ input }) => compileJob(effectiveSpec(input)));
+/** The compile actor of a deployment: loads a SQL job's UDF module, then plans. */
+export function compileActorFor(prefix: string) {
+  return fromPromise<unknown, JobContext>(async ({ input }) => {
+    const spec = effectiveSpec(input);
+    if (spec.udfs !== undefined) await loadUdfsCached(spec.udfs);
+    return compileJob(spec, prefix);
+  });
+}
+
+/** For the default prefix; a deployment with its own prefix uses compileActorFor(prefix). */
+export const compileActor = compileActorFor(DEFAULT_PREFIX);

@@ -21,8 +21,13 @@ export const JOB_OPS = [
   'savepoint_delete',
   'checkpoints',
   'checkpoint_details',
+  'delete',
 ] as const;
 export type JobOp = (typeof JOB_OPS)[number];
+
+/** Operations on SQL text that touch no job, under `<prefix>.api.v1.queries.<op>`. */
+export const QUERY_OPS = ['validate'] as const;
+export type QueryOp = (typeof QUERY_OPS)[number];
 
 export const HEADERS = {
   serviceError: 'Nats-Service-Error',
@@ -57,6 +62,7 @@ export function subjects(prefix: string = DEFAULT_PREFIX) {
     api: {
       all: `${api}.>`,
       job: (op: JobOp) => `${api}.jobs.${op}`,
+      query: (op: QueryOp) => `${api}.queries.${op}`,
     },
     /** JSON-safe XState inspection events of a job and its subtasks. */
     inspect: (jobId: string) => `${prefix}.inspect.${jobId}`,
@@ -318,6 +324,40 @@ export interface OperatorCheckpointGroup {
 export interface CheckpointDetails extends CheckpointSummary {
   job_id: string;
   operator_checkpoint_groups: OperatorCheckpointGroup[];
+}
+
+/** `jobs.delete`: the job was at rest (Stopped, Finished or Failed) and is gone with its checkpoints and savepoints. */
+export interface DeleteJobResponse {
+  job_id: string;
+  deleted: true;
+}
+
+/** `queries.validate` request: the SQL, optionally the UDF module it calls and the parallelism to plan with. */
+export interface ValidateQueryRequest {
+  query: string;
+  /** TypeScript source of a UDF module (as a job's `udfs`). */
+  udfs?: string;
+  /** 1–256, default 1: the parallelism of the returned graph's nodes. */
+  parallelism?: number;
+}
+
+/** One problem in a query; `line` and `column` count from 1 in the query text. */
+export interface QueryProblem {
+  message: string;
+  line: number;
+  column: number;
+}
+
+/** The logical graph of a valid query, for display: operators and how data moves between them. */
+export interface QueryGraph {
+  nodes: Array<Record<string, unknown>>;
+  edges: Array<Record<string, unknown>>;
+}
+
+/** `queries.validate` reply: every problem found (empty when the query is valid), and its graph when valid. */
+export interface ValidateQueryResponse {
+  errors: QueryProblem[];
+  graph: QueryGraph | null;
 }
 
 export interface ErrorBody {

@@ -5,11 +5,12 @@
 import type { Service, ServiceInfo } from '@nats-io/services';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError, RivuletClient } from '../src/api/client.js';
+import type { QueryApi } from '../src/api/queries.js';
 import { startApiService, type JobApi } from '../src/api/service.js';
 import { ConflictError, NotFoundError, ValidationError } from '../src/errors.js';
 import { createLogger } from '../src/log.js';
 import { decodeJson, encodeJson } from '../src/nats/codec.js';
-import { HEADERS, JOB_OPS, SERVICE_NAME, subjects, type Savepoint } from '../src/wire.js';
+import { HEADERS, JOB_OPS, QUERY_OPS, SERVICE_NAME, subjects, type Savepoint } from '../src/wire.js';
 import { uniqueName, useTestNats } from './helpers/nats.js';
 
 const t = useTestNats('api-service');
@@ -109,13 +110,27 @@ const api: JobApi = {
       operator_checkpoint_groups: [],
     };
   },
+  async delete(jobId) {
+    calls.push(['delete', jobId]);
+    check(jobId);
+    return { job_id: jobId, deleted: true };
+  },
+};
+
+/** Stands in for the SQL compiler: "bad" is a query with one problem. */
+const queries: QueryApi = {
+  async validate(req) {
+    calls.push(['validate', req]);
+    if (req.query === 'bad') return { errors: [{ message: 'no such table', line: 1, column: 3 }], graph: null };
+    return { errors: [], graph: { nodes: [{ id: 'n1' }], edges: [] } };
+  },
 };
 
 let svc: Service;
 let client: RivuletClient;
 
 beforeAll(async () => {
-  svc = await startApiService(t.nc, prefix, api, createLogger('api-test', { level: 'silent', pretty: false }));
+  svc = await startApiService(t.nc, prefix, api, createLogger('api-test', { level: 'silent', pretty: false }), queries);
   client = new RivuletClient(t.nc, prefix, 5_000);
 });
 afterAll(async () => {
@@ -182,6 +197,34 @@ describe('every op reaches its JobApi method', () => {
     ]);
   });
 
+  it('delete', async () => {
+    await expect(client.deleteJob('job-1')).resolves.toEqual({ job_id: 'job-1', deleted: true });
+    await expect(client.deleteJob('job-missing')).rejects.toMatchObject({ code: 404 });
+    expect(calls).toEqual([
+      ['delete', 'job-1'],
+      ['delete', 'job-missing'],
+    ]);
+  });
+
+  it('queries.validate: 200 with the problems, the graph when valid; parallelism defaults to 1', async () => {
+    await expect(client.validateQuery('bad')).resolves.toEqual({ errors: [{ message: 'no such table', line: 1, column: 3 }], graph: null });
+    await expect(client.validateQuery('good', { parallelism: 3, udfs: 'export {}' })).resolves.toEqual({ errors: [], graph: { nodes: [{ id: 'n1' }], edges: [] } });
+    expect(calls).toEqual([
+      ['validate', { query: 'bad', parallelism: 1 }],
+      ['validate', { query: 'good', parallelism: 3, udfs: 'export {}' }],
+    ]);
+  });
+
+  it('queries.validate: no query, a non-string one, a bad parallelism or an unknown field is a 400', async () => {
+    await expect(client.queryRequest('validate', {})).rejects.toMatchObject({ code: 400, details: [{ field: 'query' }] });
+    await expect(client.queryRequest('validate', { query: 42 })).rejects.toMatchObject({ code: 400, details: [{ field: 'query' }] });
+    await expect(client.validateQuery('x', { parallelism: 0 })).rejects.toMatchObject({ code: 400, details: [{ field: 'parallelism' }] });
+    await expect(client.queryRequest('validate', { query: 'x', sql: 'y' })).rejects.toMatchObject({ code: 400, details: [{ field: 'sql' }] });
+    const empty = await t.nc.request(subjects(prefix).api.query('validate'), new Uint8Array(0), { timeout: 5_000 });
+    expect(empty.headers?.get(HEADERS.serviceErrorCode)).toBe('400');
+    expect(calls).toEqual([]);
+  });
+
   it('submit, list and get still reach theirs', async () => {
     await client.submit({ name: 'x' });
     await client.list({ status: 'paused' });
@@ -242,6 +285,11 @@ it('$SRV.INFO.rivulet lists one endpoint per op on its subject', async () => {
   const info = decodeJson(msg.data) as ServiceInfo;
   expect(info.name).toBe(SERVICE_NAME);
   const endpoints = info.endpoints.map((e) => [e.name, e.subject]).sort();
-  expect(endpoints).toEqual(JOB_OPS.map((op) => [`jobs_${op}`, subjects(prefix).api.job(op)]).sort());
-  expect(JOB_OPS.length).toBe(12);
+  const expected = [
+    ...JOB_OPS.map((op) => [`jobs_${op}`, subjects(prefix).api.job(op)]),
+    ...QUERY_OPS.map((op) => [`queries_${op}`, subjects(prefix).api.query(op)]),
+  ];
+  expect(endpoints).toEqual(expected.sort());
+  expect(JOB_OPS.length).toBe(13);
+  expect(subjects(prefix).api.query('validate')).toBe(`${prefix}.api.v1.queries.validate`);
 });

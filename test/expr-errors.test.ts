@@ -79,7 +79,9 @@ describe('compile errors', () => {
     expect(validation(() => compileExpression('id; DROP TABLE t', schema)).message).toMatch(/another statement/);
     expect(validation(() => compileExpression('id IN (SELECT 1)', schema)).message).toBe('IN (subquery) is not supported');
     expect(validation(() => compileExpression('*', schema)).message).toBe('* is not supported');
-    expect(validation(() => compileExpression('t.id', schema)).message).toMatch(/qualified name/);
+    expect(validation(() => compileExpression('t.id', schema)).message).toMatch(/^unknown column "t.id"/);
+    expect(validation(() => compileExpression('t.*', schema)).message).toMatch(/table\.\* .* is not supported/);
+    expect(validation(() => compileExpression('lower(user).x', schema)).message).toMatch(/field access on an expression/);
     expect(validation(() => compileExpression('count(*)', schema)).message).toBe('count(*) is not supported');
     expect(validation(() => compileExpression('id AS x', schema)).message).toMatch(/alias .* is not allowed/);
     expect(compileProjection('id AS x', schema).outputName).toBe('x');

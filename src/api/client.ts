@@ -10,12 +10,14 @@ import {
   type CancelResponse,
   type CheckpointDetails,
   type CheckpointList,
+  type DeleteJobResponse,
   type ErrorBody,
   type JobDetails,
   type JobOp,
   type JobStopMode,
   type ListRequest,
   type ListResponse,
+  type QueryOp,
   type RestartRequest,
   type RestartResponse,
   type ResumeResponse,
@@ -26,6 +28,8 @@ import {
   type StopResponse,
   type SubmitResponse,
   type Subjects,
+  type ValidateQueryRequest,
+  type ValidateQueryResponse,
 } from '../wire.js';
 
 export class ApiError extends Error {
@@ -50,8 +54,16 @@ export class RivuletClient {
     this.s = subjects(prefix);
   }
 
-  async request<T>(op: JobOp, body: unknown): Promise<T> {
-    const msg = await this.nc.request(this.s.api.job(op), encodeJson(body), { timeout: this.timeoutMs });
+  request<T>(op: JobOp, body: unknown): Promise<T> {
+    return this.requestSubject(this.s.api.job(op), body);
+  }
+
+  queryRequest<T>(op: QueryOp, body: unknown): Promise<T> {
+    return this.requestSubject(this.s.api.query(op), body);
+  }
+
+  private async requestSubject<T>(subject: string, body: unknown): Promise<T> {
+    const msg = await this.nc.request(subject, encodeJson(body), { timeout: this.timeoutMs });
     const code = msg.headers?.get(HEADERS.serviceErrorCode);
     if (code) {
       const parsed = safeJson(msg.data) as ErrorBody | undefined;
@@ -117,6 +129,19 @@ export class RivuletClient {
 
   checkpointDetails(jobId: string, epoch: number): Promise<CheckpointDetails> {
     return this.request('checkpoint_details', { job_id: jobId, epoch });
+  }
+
+  /** Forgets a job at rest (Stopped, Finished or Failed) with its checkpoints and savepoints. */
+  deleteJob(jobId: string): Promise<DeleteJobResponse> {
+    return this.request('delete', { job_id: jobId });
+  }
+
+  /** Every problem of a SQL query with its line and column (none: valid), and its graph when valid. */
+  validateQuery(query: string, opts: { udfs?: string; parallelism?: number } = {}): Promise<ValidateQueryResponse> {
+    const body: ValidateQueryRequest = { query };
+    if (opts.udfs !== undefined) body.udfs = opts.udfs;
+    if (opts.parallelism !== undefined) body.parallelism = opts.parallelism;
+    return this.queryRequest('validate', body);
   }
 
   /**

@@ -12,6 +12,7 @@ import type {
   RestartRequest,
   SavepointDeleteRequest,
   StopRequest,
+  ValidateQueryRequest,
 } from '../wire.js';
 
 const STATUSES: JobStatus[] = ['submitted', 'running', 'paused', 'finished', 'failed', 'cancelled'];
@@ -147,4 +148,18 @@ export function parseCheckpointDetailsRequest(body: Body): CheckpointDetailsRequ
   if (!Number.isSafeInteger(epoch) || (epoch as number) < 1) problems.push({ field: 'epoch', message: 'epoch is required (a positive integer)' });
   if (problems.length) fail(problems);
   return { job_id, epoch: epoch as number };
+}
+
+/** `queries.validate`: the SQL is required (a string; empty text is a query problem, not a 400). */
+export function parseValidateQueryRequest(body: Body): Required<Pick<ValidateQueryRequest, 'query' | 'parallelism'>> & ValidateQueryRequest {
+  const problems: ErrorDetail[] = [];
+  rejectUnknown(body, ['query', 'udfs', 'parallelism'], problems);
+  const { query, udfs, parallelism = 1 } = body;
+  if (typeof query !== 'string') problems.push({ field: 'query', message: 'query is required (the SQL text as a string)' });
+  if (udfs !== undefined && typeof udfs !== 'string') problems.push({ field: 'udfs', message: 'udfs must be the TypeScript source of a UDF module (a string)' });
+  if (!Number.isInteger(parallelism) || (parallelism as number) < 1 || (parallelism as number) > MAX_PARALLELISM) {
+    problems.push({ field: 'parallelism', message: `parallelism must be an integer from 1 to ${MAX_PARALLELISM}` });
+  }
+  if (problems.length) fail(problems);
+  return { query: query as string, parallelism: parallelism as number, ...(udfs !== undefined ? { udfs: udfs as string } : {}) };
 }

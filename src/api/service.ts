@@ -1,22 +1,27 @@
 // The request-reply API, registered as the NATS micro service `rivulet` so `$SRV.PING`,
-// `$SRV.INFO` and `$SRV.STATS` find it. Each op of JOB_OPS is one endpoint, `jobs_<op>`, on its
-// wire-contract subject.
+// `$SRV.INFO` and `$SRV.STATS` find it. Each op of JOB_OPS is one endpoint, `jobs_<op>`, and each
+// op of QUERY_OPS one, `queries_<op>`, on its wire-contract subject.
 
 import type { Msg, NatsConnection } from '@nats-io/nats-core';
 import { Svcm, type Service } from '@nats-io/services';
 import type { Logger } from 'pino';
+import { InternalError } from '../errors.js';
+import { prepareJobBody } from '../spec/sql-spec.js';
 import {
   JOB_OPS,
+  QUERY_OPS,
   SERVICE_NAME,
   subjects,
   type CancelResponse,
   type CheckpointDetails,
   type CheckpointList,
+  type DeleteJobResponse,
   type JobDetails,
   type JobOp,
   type JobStopMode,
   type ListRequest,
   type ListResponse,
+  type QueryOp,
   type RestartRequest,
   type RestartResponse,
   type ResumeResponse,
@@ -26,6 +31,7 @@ import {
   type StopResponse,
   type SubmitResponse,
 } from '../wire.js';
+import { sqlQueryApi, type QueryApi } from './queries.js';
 import { parseBody, respondError, respondJson } from './respond.js';
 import {
   parseCancelRequest,
@@ -36,6 +42,7 @@ import {
   parseSavepointDeleteRequest,
   parseSavepointRequest,
   parseStopRequest,
+  parseValidateQueryRequest,
 } from './requests.js';
 
 /** What the API needs from the controller. Request bodies are validated before these run. */
@@ -52,6 +59,11 @@ export interface JobApi {
   deleteSavepoint(jobId: string, savepointId: string): Promise<SavepointDeleteResponse>;
   checkpoints(jobId: string): Promise<CheckpointList>;
   checkpointDetails(jobId: string, epoch: number): Promise<CheckpointDetails>;
+  /**
+   * Forgets a job at rest (Stopped, Finished, Failed): its record, checkpoints and savepoints.
+   * Optional until the controller implements it; without it `jobs.delete` answers 500.
+   */
+  delete?(jobId: string): Promise<DeleteJobResponse>;
 }
 
 export const SERVICE_VERSION = '0.1.0';
@@ -61,7 +73,11 @@ type Handler = (body: Record<string, unknown>) => Promise<unknown> | unknown;
 /** One handler per op: validate the body, call the controller. A missing op fails to compile. */
 function jobHandlers(api: JobApi): Record<JobOp, Handler> {
   return {
-    submit: (body) => api.submit(body),
+    // A SQL body's UDF module is loaded first, so the controller's synchronous validation finds it.
+    submit: async (body) => {
+      await prepareJobBody(body);
+      return api.submit(body);
+    },
     list: (body) => api.list(parseListRequest(body)),
     get: (body) => api.get(parseJobId(body)),
     cancel: (body) => {
@@ -88,10 +104,27 @@ function jobHandlers(api: JobApi): Record<JobOp, Handler> {
       const req = parseCheckpointDetailsRequest(body);
       return api.checkpointDetails(req.job_id, req.epoch);
     },
+    delete: (body) => {
+      const jobId = parseJobId(body);
+      if (!api.delete) throw new InternalError('this controller cannot delete jobs yet');
+      return api.delete(jobId);
+    },
   };
 }
 
-export async function startApiService(nc: NatsConnection, prefix: string, api: JobApi, log: Logger): Promise<Service> {
+function queryHandlers(queries: QueryApi): Record<QueryOp, Handler> {
+  return {
+    validate: (body) => queries.validate(parseValidateQueryRequest(body)),
+  };
+}
+
+export async function startApiService(
+  nc: NatsConnection,
+  prefix: string,
+  api: JobApi,
+  log: Logger,
+  queries: QueryApi = sqlQueryApi(prefix),
+): Promise<Service> {
   const s = subjects(prefix);
   const svc = await new Svcm(nc).add({
     name: SERVICE_NAME,
@@ -100,24 +133,25 @@ export async function startApiService(nc: NatsConnection, prefix: string, api: J
     // One controller answers: no queue group sharing with a second controller by accident.
     queue: '',
   });
-  const handlers = jobHandlers(api);
-  for (const op of JOB_OPS) {
-    const handle = handlers[op];
-    svc.addEndpoint(`jobs_${op}`, {
-      subject: s.api.job(op),
+  const endpoint = (name: string, subject: string, handle: Handler) =>
+    svc.addEndpoint(name, {
+      subject,
       handler: (err, msg) => {
         if (err) {
-          log.error({ err, op }, 'api endpoint failed');
+          log.error({ err, op: name }, 'api endpoint failed');
           return;
         }
-        void serve(msg, op, handle, log);
+        void serve(msg, name, handle, log);
       },
     });
-  }
+  const jobs = jobHandlers(api);
+  for (const op of JOB_OPS) endpoint(`jobs_${op}`, s.api.job(op), jobs[op]);
+  const sql = queryHandlers(queries);
+  for (const op of QUERY_OPS) endpoint(`queries_${op}`, s.api.query(op), sql[op]);
   return svc;
 }
 
-async function serve(msg: Msg, op: JobOp, handle: Handler, log: Logger): Promise<void> {
+async function serve(msg: Msg, op: string, handle: Handler, log: Logger): Promise<void> {
   try {
     respondJson(msg, await handle(parseBody(msg)));
   } catch (err) {

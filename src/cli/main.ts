@@ -7,6 +7,7 @@ import { demoCommand } from './demo.js';
 import { jobsCommand, submitCommand, tailCommand } from './jobs.js';
 import { UsageError } from './options.js';
 import { controllerCommand, serverCommand, workerCommand } from './processes.js';
+import { CommandFailed } from './run-sql.js';
 import { runCommand } from './run.js';
 import { savepointsCommand } from './savepoints.js';
 
@@ -34,7 +35,13 @@ const USAGE = `usage: rivulet <command> [options]
   checkpoints get <job_id> <epoch>
                               one checkpoint's per-operator, per-subtask details
   tail <job_id> [--subject S] print a job's preview output
-  run spec.json [-s DIR]      embedded stack + this job, output printed; Ctrl-C cancels
+  run [-n NAME] [-p PARALLELISM] [-s STATE_DIR] [-f|--force] [--udfs FILE.ts] [query.sql]
+                              a SQL pipeline (query from stdin without a file) on an embedded
+                              stack with its state in STATE_DIR (default ./.rivulet-run): resumes
+                              the same query from its last checkpoint, refuses another one
+                              unless --force; a bare SELECT prints to stdout; Ctrl-C stops it
+                              with a final checkpoint
+  run spec.json [-s DIR]      embedded stack + this job spec, output printed; Ctrl-C cancels
   demo [--seconds N]          run the fraud example for a few seconds
 
 NATS: --nats URL or RIVULET_NATS_URL (default nats://127.0.0.1:4222 for client commands).
@@ -72,6 +79,10 @@ async function main(argv: string[]): Promise<number> {
     if (err instanceof UsageError || String((err as { code?: string }).code).startsWith('ERR_PARSE_ARGS_')) {
       process.stderr.write(`${(err as Error).message}\n`);
       return 2;
+    }
+    if (err instanceof CommandFailed) {
+      if (err.message) process.stderr.write(`${err.message}\n`);
+      return err.exitCode;
     }
     if (err instanceof ApiError) {
       process.stderr.write(`error ${err.code}: ${err.message}\n`);

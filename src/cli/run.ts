@@ -1,16 +1,19 @@
-// `rivulet run spec.json`: the embedded stack, the job submitted, its output printed until the
-// job ends or Ctrl-C cancels it; then everything is stopped and nothing is left running.
+// `rivulet run`: a pipeline on an embedded stack. A `.json` argument is a job spec (seed 001's
+// form: output printed, Ctrl-C cancels); anything else is a SQL query, from the file or stdin
+// (seed 002: resumable, Ctrl-C stops with a final checkpoint). See run-sql.ts and run-spec.ts.
 
 import { availableParallelism } from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { RivuletClient } from '../api/client.js';
-import { createLogger } from '../log.js';
-import { startStack } from '../stack.js';
-import type { JobSpec } from '../types.js';
-import { readSpecFile } from './jobs.js';
-import { intOption, natsUrlOf, prefixOf, untilSignal } from './options.js';
-import { followOutput, outputSubjects } from './output.js';
+import { MAX_PARALLELISM } from '../api/requests.js';
+import { intOption, natsUrlOf, prefixOf, UsageError } from './options.js';
+import { runSpecFile } from './run-spec.js';
+import { runSql } from './run-sql.js';
+
+/** Seed 002's defaults: the pipeline is called "query"; its state lives in the working directory. */
+export const DEFAULT_RUN_NAME = 'query';
+export const DEFAULT_RUN_STATE_DIR = '.rivulet-run';
+/** The JSON-spec form keeps the state directory it always had. */
+const DEFAULT_SPEC_STATE_DIR = '.rivulet';
 
 export async function runCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -21,36 +24,35 @@ export async function runCommand(argv: string[]): Promise<void> {
       prefix: { type: 'string' },
       workers: { type: 'string' },
       'state-dir': { type: 'string', short: 's' },
+      name: { type: 'string', short: 'n' },
+      parallelism: { type: 'string', short: 'p' },
+      force: { type: 'boolean', short: 'f' },
+      udfs: { type: 'string' },
     },
   });
-  const spec = readSpecFile(positionals[0]) as JobSpec;
-  const log = createLogger('rivulet', { level: process.env.RIVULET_LOG_LEVEL ?? 'warn' });
-  const prefix = prefixOf(values.prefix);
-  const stack = await startStack({
-    ...(natsUrlOf(values.nats) ? { natsUrl: natsUrlOf(values.nats)! } : {}),
-    stateDir: path.resolve(values['state-dir'] ?? '.rivulet'),
-    workers: intOption(values.workers, 'workers', 1, 256) ?? Math.min(2, availableParallelism()),
-    prefix,
-    log,
-  });
-  const stop = untilSignal();
-  try {
-    const client = new RivuletClient(stack.nc, prefix);
-    const submitted = await client.submit(spec);
-    const unfollow = followOutput(stack.nc, outputSubjects(spec, prefix, submitted.job_id), (_s, text) => process.stdout.write(`${text}\n`));
-    const running = await client.waitForState(submitted.job_id, ['Running', 'Finishing', 'Finished']);
-    process.stderr.write(`job ${running.job_id} is ${running.state}; watch: rivulet tail ${running.job_id} | inspect: nats sub '${prefix}.inspect.${running.job_id}' (Ctrl-C to cancel)\n`);
-    const ended = client.waitForState(submitted.job_id, ['Finished', 'Failed', 'Stopped'], 365 * 24 * 3600_000).then((j) => `job ${j.state}`);
-    const why = await Promise.race([stop.promise, ended.catch((e: Error) => e.message)]);
-    if (why === 'SIGINT' || why === 'SIGTERM') {
-      process.stderr.write('cancelling…\n');
-      await client.cancel(submitted.job_id).catch((err) => process.stderr.write(`cancel failed: ${(err as Error).message}\n`));
-    } else {
-      process.stderr.write(`${why}\n`);
+  if (positionals.length > 1) throw new UsageError(`run takes one file (query.sql or spec.json), got ${positionals.length}`);
+  const file = positionals[0];
+  const parallelism = intOption(values.parallelism, 'parallelism', 1, MAX_PARALLELISM);
+  const stack = {
+    natsUrl: natsUrlOf(values.nats),
+    prefix: prefixOf(values.prefix),
+    // One worker process per subtask of a task, as far as the cores go.
+    workers: intOption(values.workers, 'workers', 1, 256) ?? Math.max(1, Math.min(parallelism ?? 2, availableParallelism())),
+  };
+  if (file?.endsWith('.json')) {
+    for (const flag of ['name', 'parallelism', 'force', 'udfs'] as const) {
+      if (values[flag] !== undefined) throw new UsageError(`--${flag} is for SQL queries; a job spec carries its own settings`);
     }
-    unfollow();
-  } finally {
-    stop.dispose();
-    await stack.stop();
+    return runSpecFile(file, { ...stack, stateDir: values['state-dir'] ?? DEFAULT_SPEC_STATE_DIR });
   }
+  const name = values.name ?? DEFAULT_RUN_NAME;
+  return runSql({
+    ...stack,
+    stateDir: values['state-dir'] ?? DEFAULT_RUN_STATE_DIR,
+    name,
+    parallelism: parallelism ?? 1,
+    force: values.force === true,
+    queryFile: file,
+    udfsFile: values.udfs,
+  });
 }

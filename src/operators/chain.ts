@@ -4,11 +4,13 @@
 
 import type { RecordBatch } from 'apache-arrow';
 import { InternalError } from '../errors.js';
-import type { OperatorSpec, PhysicalTask, SinkSpec, SourceSpec } from '../types.js';
+import type { OperatorSpec, PhysicalTask, Schema, SinkSpec, SourceSpec } from '../types.js';
 import { aggregateOperator } from './aggregate.js';
 import { filterOperator } from './filter.js';
+import { joinOperator } from './join/index.js';
 import { projectOperator } from './project.js';
 import type { BatchOperator, OperatorContext } from './types.js';
+import { unionOperator } from './union.js';
 
 export interface TaskChain {
   source: SourceSpec | null;
@@ -27,8 +29,12 @@ export interface TaskChain {
   runWatermark(watermarkMs: number): RecordBatch[];
 }
 
-/** `ctx` says which subtask this chain runs as: keyed operators restore the key groups it owns. */
-export function buildChain(task: PhysicalTask, ctx: OperatorContext): TaskChain {
+/**
+ * `ctx` says which subtask this chain runs as: keyed operators restore the key groups it owns.
+ * `inputSchemas[i]`: the schema arriving on input i of the task (the output schema of the
+ * upstream task whose edge has input_index i); a join needs both, a union checks them.
+ */
+export function buildChain(task: PhysicalTask, ctx: OperatorContext, inputSchemas?: Schema[]): TaskChain {
   if (task.node_ids.length !== task.operators.length) {
     throw new InternalError(`task ${task.task_id} has ${task.operators.length} operators but ${task.node_ids.length} node ids`);
   }
@@ -41,7 +47,7 @@ export function buildChain(task: PhysicalTask, ctx: OperatorContext): TaskChain 
   let schema = task.inputSchema;
   task.operators.forEach((op, i) => {
     const node = task.node_ids[i]!;
-    const built = buildOperator(op, schema, ctx);
+    const built = buildOperator(op, schema, ctx, inputSchemas);
     if (op.kind === 'source') [source, sourceNode] = [op.source, node];
     else if (op.kind === 'sink') {
       sinks.push(op.sink);
@@ -81,17 +87,23 @@ function runFrom(operators: BatchOperator[], start: number, batch: RecordBatch, 
   return current;
 }
 
-function buildOperator(op: OperatorSpec, schema: PhysicalTask['inputSchema'], ctx: OperatorContext): BatchOperator | null {
+function buildOperator(op: OperatorSpec, schema: PhysicalTask['inputSchema'], ctx: OperatorContext, inputSchemas?: Schema[]): BatchOperator | null {
   switch (op.kind) {
     case 'filter':
       return filterOperator(op.condition, schema);
     case 'project':
       return projectOperator(op.expressions, schema);
     case 'aggregate':
-      return aggregateOperator(op.group_by, op.aggregates, schema, ctx);
-    case 'window_aggregate':
-    case 'join':
+      return aggregateOperator(op.group_by, op.aggregates, schema, ctx, { updating: op.updating, ttlMs: op.ttl_ms });
+    case 'join': {
+      const [left, right] = inputSchemas ?? [];
+      if (!left || !right) throw new InternalError('the join operator needs the schemas of both its inputs');
+      return joinOperator(op, left, right, ctx);
+    }
+    // Without the inputs' schemas the planner's input schema stands for all of them.
     case 'union':
+      return unionOperator(inputSchemas?.length ? inputSchemas : [schema]);
+    case 'window_aggregate':
       throw new InternalError(`the ${op.kind} operator is not built into this worker yet`);
     // key_by only marks where the planner shuffles; inside a chain rows pass unchanged.
     case 'key_by':

@@ -1,5 +1,6 @@
 // Turns a submitted JSON body into a normalized JobSpec, or one ValidationError listing every
 // problem found (each with the JSON path of its field), so users fix a spec in one round trip.
+// Two forms: seed 001's sources/transformations/sinks, or SQL (`query`, see sql-spec.ts).
 
 import { DEFAULT_PREFIX } from '../wire.js';
 import type { JobSpec, Schema, SourceSpec, TransformationSpec } from '../types.js';
@@ -7,6 +8,7 @@ import { validateConfig } from './config.js';
 import { isObject, join, jsonType, Problems, readString, rejectUnknownKeys } from './problems.js';
 import { schemaMismatch, sourceSchema, unionSchemas } from './schema.js';
 import { validateSink } from './sinks.js';
+import { isSqlBody, prepareJobBody, rejectUnknownSqlKeys, validateSqlParts } from './sql-spec.js';
 import { validateSource } from './sources.js';
 import { validateTransformation } from './transformations.js';
 
@@ -26,6 +28,15 @@ export function validateJobSpec(input: unknown, options: ValidateOptions = {}): 
     p.add('', `a job spec must be a JSON object, got ${jsonType(input)}`);
     throw p.toError();
   }
+  if (isSqlBody(input)) {
+    // The SQL form: the query stands for sources, transformations and sinks.
+    rejectUnknownSqlKeys(input, p);
+    const name = validateName(input, p);
+    const config = validateConfig(input.config, p);
+    const sql = validateSqlParts(input, config, prefix, p);
+    if (p.size > 0) throw p.toError();
+    return { name: name!, config: config!, sources: [], transformations: [], sinks: [], ...sql! };
+  }
   rejectUnknownKeys(input, TOP_LEVEL_KEYS, '', p);
   const name = validateName(input, p);
   const config = validateConfig(input.config, p);
@@ -36,6 +47,15 @@ export function validateJobSpec(input: unknown, options: ValidateOptions = {}): 
   if (p.size > 0) throw p.toError();
   // No problems reported means every part parsed; the assertions only narrow the types.
   return { name: name!, config: config!, sources: sources!, transformations: transformations!, sinks: sinks! };
+}
+
+/**
+ * validateJobSpec for bodies that may carry a UDF module: the module is loaded (asynchronously,
+ * once per source text) before the synchronous checks, which then find it.
+ */
+export async function validateJobSpecAsync(input: unknown, options: ValidateOptions = {}): Promise<JobSpec> {
+  await prepareJobBody(input);
+  return validateJobSpec(input, options);
 }
 
 function validateName(input: Record<string, unknown>, p: Problems): string | undefined {

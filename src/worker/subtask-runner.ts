@@ -64,13 +64,20 @@ export class SubtaskRunner {
   ) {
     this.failure.catch(() => undefined); // observed by runInput(); avoid an unhandled rejection before
     this.log = deps.log.child({ job_id: deploy.job_id, task_id: task.task_id, subtask: index });
-    this.chain = buildChain(task, {
-      subtaskIndex: index,
-      parallelism: task.parallelism,
-      onLateRows: (n) => {
-        this.metrics.late_records += n;
+    // A multi-input first operator (a join) needs each input's schema: the upstream task's output.
+    const inputSchemas = task.inputs.map((e) => ({ i: e.input_index, schema: deploy.plan.tasks.find((t) => t.task_id === e.from_task)!.outputSchema }));
+    const schemas = inputSchemas.sort((a, b) => a.i - b.i).map((x) => x.schema);
+    this.chain = buildChain(
+      task,
+      {
+        subtaskIndex: index,
+        parallelism: task.parallelism,
+        onLateRows: (n) => {
+          this.metrics.late_records += n;
+        },
       },
-    });
+      schemas.length > 0 ? schemas : undefined,
+    );
     this.badRecords = new BadRecordLog(this.log);
     this.metrics = {
       job_id: deploy.job_id,

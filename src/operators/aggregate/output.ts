@@ -45,7 +45,7 @@ function validityOf(counts: Float64Array): Uint8Array | undefined {
 }
 
 /** Whole numbers as int64, written as two 32-bit words each (no BigInt per value); exact to 2^53. */
-function int64From(values: Float64Array): BigInt64Array {
+export function int64From(values: Float64Array): BigInt64Array {
   const out = new BigInt64Array(values.length);
   const w = new Int32Array(out.buffer);
   for (let i = 0; i < values.length; i++) {

@@ -29,13 +29,18 @@ export interface LitAst extends Span {
   isInt: boolean;
   /** Source spelling of numbers, kept for rendering (`1.50` stays `1.50`). */
   text: string;
+  /** An INTERVAL literal (value: int64 milliseconds); `text` is its canonical spelling. */
+  interval?: true;
 }
 
 export interface ColAst extends Span {
   k: 'col';
+  /** The last part of the name (`price` of `bid.price`). */
   name: string;
   /** Quoted identifiers match exactly; unquoted ones case-insensitively. */
   quoted: boolean;
+  /** Leading parts of a qualified name (`bid` of `bid.price`); see names.ts. */
+  qualifier?: { name: string; quoted: boolean }[];
 }
 
 export interface UnaryAst extends Span {

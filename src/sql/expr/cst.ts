@@ -3,7 +3,9 @@
 
 import type { Node, Keyword, DataType, Expr as CstExpr } from 'sql-parser-cst';
 import type { FieldType } from '../../types.js';
-import { ExprCompileError, type Ast, type BinaryOp } from './ast.js';
+import { ExprCompileError, type Ast, type BinaryOp, type ColAst } from './ast.js';
+import { intervalMs } from './interval.js';
+import { EXTRACT_FN } from './rewrite.js';
 
 /** What parse.ts puts before the user's text. */
 export const PREFIX = 'SELECT ';
@@ -106,10 +108,73 @@ export function toAst(node: Node): Ast {
     case 'func_call':
       return callToAst(node, s);
     case 'member_expr':
-      return unsupported('a qualified name (table.column) or field access', node);
+      return qualifiedName(node, s);
+    case 'interval_literal':
+      return intervalLiteral(node, s);
+    case 'extract_expr': {
+      // Only reached when rewrite.ts left EXTRACT alone (e.g. a comment inside it).
+      const from = node.args.expr;
+      const field = from.unit.type === 'interval_unit' ? from.unit.unitKw.name.toLowerCase() : null;
+      if (field === null) unsupported('this EXTRACT field', from.unit);
+      const lit: Ast = { k: 'lit', ...span(from.unit), value: field, isInt: false, text: `'${field}'` };
+      return { k: 'call', ...s, name: 'extract', args: [lit, toAst(from.expr)] };
+    }
     default:
       return unsupported(describe(node.type), node);
   }
+}
+
+/** `a.b.c` (any part may be quoted) → a column reference with qualifier [a, b]. */
+function qualifiedName(node: Extract<Node, { type: 'member_expr' }>, s: { pos: number; end: number }): ColAst {
+  const parts: { name: string; quoted: boolean }[] = [];
+  let cur: Node = node;
+  while (cur.type === 'member_expr') {
+    const prop = cur.property as Node;
+    if (prop.type === 'all_columns') unsupported('table.* (all columns of a table)', cur);
+    if (prop.type !== 'identifier') unsupported('field access', cur);
+    parts.unshift({ name: prop.name, quoted: prop.text.startsWith('"') });
+    cur = cur.object as Node;
+  }
+  if (cur.type !== 'identifier') unsupported('field access on an expression (only table.column names)', node);
+  parts.unshift({ name: cur.name, quoted: cur.text.startsWith('"') });
+  const last = parts.pop()!;
+  return { k: 'col', ...s, name: last.name, quoted: last.quoted, qualifier: parts };
+}
+
+/** INTERVAL '5' SECOND, INTERVAL '10 seconds', INTERVAL 5 MINUTE → an int64 literal of milliseconds. */
+function intervalLiteral(node: Extract<Node, { type: 'interval_literal' }>, s: { pos: number; end: number }): Ast {
+  const v = node.value as Node;
+  let value: string;
+  if (v.type === 'string_literal') value = v.value;
+  else if (v.type === 'number_literal') value = v.text;
+  else if (!node.unit) return toAst(hoistInterval(node));
+  else return unsupported('an INTERVAL whose value is not a string or number literal', v);
+  let unit: string | null = null;
+  if (node.unit) {
+    if (node.unit.type !== 'interval_unit') unsupported('an INTERVAL unit range (... TO ...)', node.unit);
+    unit = node.unit.unitKw.name.toLowerCase();
+  }
+  const ms = intervalMs(value, unit);
+  if (typeof ms !== 'number') throw new ExprCompileError(ms.error, s.pos);
+  const quoted = `'${value.replace(/'/g, "''")}'`;
+  const text = `INTERVAL ${quoted}${unit ? ` ${unit.toUpperCase()}` : ''}`;
+  return { k: 'lit', ...s, value: ms, isInt: true, text, interval: true };
+}
+
+/**
+ * Without a unit the grammar reads the rest of an arithmetic expression as the interval's value
+ * (`INTERVAL '5 ms' * 2` as `INTERVAL ('5 ms' * 2)`); this moves the INTERVAL back onto the
+ * leftmost literal: `(INTERVAL '5 ms') * 2`.
+ */
+function hoistInterval(lit: Extract<Node, { type: 'interval_literal' }>): Node {
+  const start = lit.range?.[0] ?? 0;
+  const rebuild = (n: Node): Node => {
+    const range: [number, number] = [start, n.range?.[1] ?? start];
+    if (n.type === 'binary_expr' || n.type === 'cast_operator_expr') return { ...n, left: rebuild(n.left as Node), range } as Node;
+    if (n.type === 'string_literal' || n.type === 'number_literal') return { ...lit, value: n, range };
+    return unsupported('an INTERVAL whose value is not a string or number literal', n);
+  };
+  return rebuild(lit.value as Node);
 }
 
 function describe(type: string): string {
@@ -163,7 +228,8 @@ function binaryToAst(leftNode: Node, op: string | null, rightNode: Node, node: N
 
 function callToAst(node: Extract<Node, { type: 'func_call' }>, s: { pos: number; end: number }): Ast {
   if (node.name.type !== 'identifier') unsupported('a qualified function name', node.name);
-  const name = node.name.name.toLowerCase();
+  let name = node.name.name.toLowerCase();
+  if (name === EXTRACT_FN) name = 'extract';
   // The parser reads keyword-like names without parentheses (`user`, `current_date`) as calls;
   // treat them as column references, since a column may well be named `user`.
   if (!node.args) return { k: 'col', ...s, name: node.name.name, quoted: false };

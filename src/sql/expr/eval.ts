@@ -9,18 +9,23 @@ import { StrBuilder, encode, decode } from './utf8.js';
 export type ColumnSource = (index: number) => Col;
 export type FailHandler = (site: Site, message: string) => never;
 
-export function evaluatePlan(plan: Plan, n: number, columns: ColumnSource, fail: FailHandler): Col {
-  return new Evaluator(n, columns, fail).eval(plan, null);
+/** `now` supplies now()'s value (called at most once); the default is the wall clock. */
+export function evaluatePlan(plan: Plan, n: number, columns: ColumnSource, fail: FailHandler, now: () => number = Date.now): Col {
+  return new Evaluator(n, columns, fail, now).eval(plan, null);
 }
 
 class Evaluator {
   private readonly shared = new Map<Plan, Col>();
   private readonly cols = new Map<number, Col>();
+  private nowMs: number | null = null;
+  /** One now() value for the whole evaluation, read lazily. */
+  private readonly now = (): number => (this.nowMs ??= this.clock());
 
   constructor(
     private readonly n: number,
     private readonly columns: ColumnSource,
     private readonly fail: FailHandler,
+    private readonly clock: () => number,
   ) {}
 
   eval(p: Plan, active: Mask | null): Col {
@@ -44,7 +49,7 @@ class Evaluator {
       }
       case 'apply': {
         const args = p.args.map((a) => this.eval(a, active));
-        const ctx: Ctx = { n: this.n, active, fail: this.fail };
+        const ctx: Ctx = { n: this.n, active, fail: this.fail, now: this.now };
         return p.fn(args, ctx);
       }
       case 'and':

@@ -11,12 +11,15 @@ export interface ApplyOptions {
   strict?: boolean;
   /** Result nullability for non-strict functions. */
   nullable?: boolean;
+  /** Depends on more than its arguments (now()): never folded. */
+  volatile?: boolean;
 }
 
 export function apply(fn: Kernel, args: Plan[], type: VType, opts: ApplyOptions = {}): Plan {
   const strict = opts.strict ?? true;
   if (strict && args.some((a) => a.k === 'const' && a.value === null)) return constPlan(type, null);
   const nullable = strict ? args.some((a) => a.nullable) : (opts.nullable ?? true);
+  if (opts.volatile) return { k: 'apply', fn, args, type, nullable, volatile: true };
   return foldConstants({ k: 'apply', fn, args, type, nullable });
 }
 
@@ -36,7 +39,7 @@ function children(p: Plan): Plan[] {
 
 /** Replaces `p` by its value when every input is a constant. */
 export function foldConstants(p: Plan): Plan {
-  if (p.k === 'const' || p.k === 'col' || p.type === 'null') return p;
+  if (p.k === 'const' || p.k === 'col' || p.type === 'null' || (p.k === 'apply' && p.volatile)) return p;
   if (!children(p).every((c) => c.k === 'const')) return p;
   const col = evaluatePlan(p, 1, () => {
     throw new Error('internal: column read while folding constants');

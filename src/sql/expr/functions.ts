@@ -1,5 +1,6 @@
 // The scalar function library: name -> arity, argument types, result type and kernel.
-// Integer-valued math results (abs/round/floor/ceil of an integer) are int64.
+// Integer-valued math results (abs/round/floor/ceil of an integer) are int64. Time functions
+// live in time.ts; calls to names not defined here go to the job's scalar UDFs (udf-call.ts).
 
 import { ExprCompileError } from './ast.js';
 import { mapKernel, map2Kernel } from './arith.js';
@@ -11,6 +12,9 @@ import { extremumKernel, roundDigits, roundHalfAway } from './math.js';
 import { buildArith, toText } from './operators.js';
 import { constPlan, isInteger, isNumeric, type Plan, type Site, type VType } from './plan.js';
 import { concatKernel, lengthKernel, lowerKernel, replaceKernel, substrKernel, trimKernel, upperKernel } from './strings.js';
+import { datePart, dateTrunc, now, toTimestamp } from './time.js';
+import { buildUdfCall } from './udf-call.js';
+import type { UdfRegistry } from './udf-types.js';
 
 export interface FnCall {
   name: string;
@@ -130,11 +134,23 @@ export const FUNCTIONS: Record<string, FnDef> = {
   nullif: fixed(2, 2, nullif),
   greatest: extremum(true),
   least: extremum(false),
+  date_trunc: fixed(2, 2, dateTrunc),
+  date_part: fixed(2, 2, datePart),
+  extract: fixed(2, 2, datePart),
+  now: fixed(0, 0, now),
+  to_timestamp: fixed(1, 1, toTimestamp),
 };
 
-export function buildCall(call: FnCall): Plan {
+export function buildCall(call: FnCall, udfs?: UdfRegistry): Plan {
   const def = Object.hasOwn(FUNCTIONS, call.name) ? FUNCTIONS[call.name] : undefined;
-  if (!def) throw new ExprCompileError(`unknown function "${call.name}"`, call.site.pos);
+  if (!def) {
+    const udf = udfs?.scalar.get(call.name);
+    if (udf) return buildUdfCall(udf, call.args, call.site);
+    if (udfs?.aggregate.has(call.name)) {
+      throw new ExprCompileError(`${call.name}() is an aggregate function; it cannot be used in a scalar expression`, call.site.pos);
+    }
+    throw new ExprCompileError(`unknown function "${call.name}"`, call.site.pos);
+  }
   const n = call.args.length;
   if (n < def.min || n > def.max) {
     const want = def.min === def.max ? `${def.min}` : def.max === Infinity ? `at least ${def.min}` : `${def.min} or ${def.max}`;

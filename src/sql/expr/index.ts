@@ -2,7 +2,9 @@
 // then evaluate it column-wise over Arrow record batches.
 //
 // Types: integer literals are int64, decimals float64; integer arithmetic is int64 (`/` truncates
-// toward zero), anything with a float64 is float64; timestamp ± integer ms is a timestamp.
+// toward zero), anything with a float64 is float64; timestamp ± integer ms is a timestamp, and an
+// INTERVAL is an int64 literal of milliseconds. Column names may be qualified (`bid.price`, see
+// names.ts); calls to unknown names go to the job's scalar UDFs (udf.ts) when options give them.
 // While computing, numbers are doubles: int64 results are exact up to ±2^53 (a bare int64
 // column is passed through untouched and stays exact).
 
@@ -14,14 +16,28 @@ import { hasFieldType, readColumn, toVector } from './arrow.js';
 import { retype, typeLabel } from './coerce.js';
 import type { Col } from './col.js';
 import { evaluatePlan, makeBroadcast } from './eval.js';
+import { lastPartName } from './names.js';
 import { lineCol, parseExpression } from './parse.js';
 import { kindOf, type Plan, type Site } from './plan.js';
 import { render } from './render.js';
 import { typecheck } from './typecheck.js';
+import type { UdfRegistry } from './udf-types.js';
+
+export { parseInterval } from './interval.js';
+export { rewriteSyntax } from './rewrite.js';
+export { loadUdfs, udf, udaf, UDF_MODULE } from './udf.js';
+export { emptyUdfRegistry, type AggregateUdf, type NullHandling, type ScalarUdf, type UdfRegistry } from './udf-types.js';
+export { checkUdfArgTypes } from './udf-call.js';
+export { jsValues, vectorFromJs } from './udf-values.js';
+
+export interface CompileOptions {
+  /** The job's user-defined functions; scalar ones may be called in the expression. */
+  udfs?: UdfRegistry | undefined;
+}
 
 export interface CompiledExpr {
   readonly text: string;
-  /** Alias, else column name for a bare column, else the normalized expression text. */
+  /** Alias, else the last part of a (qualified) column name (`bid.price` → `price`), else the normalized expression text. */
   readonly outputName: string;
   readonly type: FieldType;
   readonly nullable: boolean;
@@ -30,32 +46,32 @@ export interface CompiledExpr {
 }
 
 /** Parses + type-checks one scalar expression against `schema`; throws ValidationError. */
-export function compileExpression(text: string, schema: Schema, fieldPath?: string): CompiledExpr {
-  return compile(text, schema, fieldPath, 'expression');
+export function compileExpression(text: string, schema: Schema, fieldPath?: string, options?: CompileOptions): CompiledExpr {
+  return compile(text, schema, fieldPath, 'expression', options);
 }
 
 /** Like compileExpression but also accepts `expr AS alias` (a projection item). */
-export function compileProjection(text: string, schema: Schema, fieldPath?: string): CompiledExpr {
-  return compile(text, schema, fieldPath, 'projection');
+export function compileProjection(text: string, schema: Schema, fieldPath?: string, options?: CompileOptions): CompiledExpr {
+  return compile(text, schema, fieldPath, 'projection', options);
 }
 
 /** A filter condition: must be of type bool. */
-export function compileCondition(text: string, schema: Schema, fieldPath?: string): CompiledExpr {
-  return compile(text, schema, fieldPath, 'condition');
+export function compileCondition(text: string, schema: Schema, fieldPath?: string, options?: CompileOptions): CompiledExpr {
+  return compile(text, schema, fieldPath, 'condition', options);
 }
 
 type Mode = 'expression' | 'projection' | 'condition';
 
-function compile(text: string, schema: Schema, fieldPath: string | undefined, mode: Mode): CompiledExpr {
+function compile(text: string, schema: Schema, fieldPath: string | undefined, mode: Mode, options: CompileOptions | undefined): CompiledExpr {
   try {
     const { expr, alias } = parseExpression(text, mode === 'projection');
-    let plan = typecheck(expr, schema, text);
+    let plan = typecheck(expr, schema, text, options?.udfs);
     if (mode === 'condition' && plan.type !== 'bool' && plan.type !== 'null') {
       throw new ExprCompileError(`condition must be bool, got ${typeLabel(plan.type)}`, expr.pos);
     }
     // A bare NULL has no type of its own: a condition reads it as bool, a value as text.
     if (plan.type === 'null') plan = retype(plan, mode === 'condition' ? 'bool' : 'utf8');
-    const outputName = alias ?? (plan.k === 'col' && expr.k === 'col' ? plan.name : render(expr));
+    const outputName = alias ?? (plan.k === 'col' && expr.k === 'col' ? lastPartName(plan.name, [...(expr.qualifier ?? []), expr]) : render(expr));
     return new Compiled(text, outputName, plan, schema);
   } catch (err) {
     if (err instanceof ExprCompileError) throw toValidationError(err, text, fieldPath);
@@ -73,6 +89,14 @@ function toValidationError(err: ExprCompileError, text: string, fieldPath: strin
   }
   const message = fieldPath !== undefined ? `${fieldPath}: ${err.message}` : err.message;
   return new ValidationError(message, [detail], err);
+}
+
+// now() is read once per batch and shared by every expression evaluated over that batch.
+const batchTimes = new WeakMap<RecordBatch, number>();
+function batchNow(batch: RecordBatch): number {
+  let t = batchTimes.get(batch);
+  if (t === undefined) batchTimes.set(batch, (t = Date.now()));
+  return t;
 }
 
 class Compiled implements CompiledExpr {
@@ -101,7 +125,7 @@ class Compiled implements CompiledExpr {
     // A constant result must not share the evaluator's cached broadcast arrays with the caller.
     const col = plan.k === 'const'
       ? makeBroadcast(kindOf(plan.type), plan.value, n)
-      : evaluatePlan(plan, n, (index) => this.readField(batch, index), (site, message) => this.fail(site, message));
+      : evaluatePlan(plan, n, (index) => this.readField(batch, index), (site, message) => this.fail(site, message), () => batchNow(batch));
     return toVector(col, this.type, n);
   }
 

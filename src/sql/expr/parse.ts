@@ -4,6 +4,7 @@
 import { parse as parseSql } from 'sql-parser-cst';
 import { ExprCompileError, type Ast } from './ast.js';
 import { PREFIX, at, toAst } from './cst.js';
+import { rewriteSyntax } from './rewrite.js';
 
 export interface ParsedItem {
   expr: Ast;
@@ -16,7 +17,7 @@ export function parseExpression(text: string, allowAlias: boolean): ParsedItem {
   if (text.trim() === '') throw new ExprCompileError('empty expression', 0);
   let program;
   try {
-    program = parseSql(PREFIX + text, { dialect: 'postgresql', includeRange: true, filename: 'expr' });
+    program = parseSql(PREFIX + rewriteSyntax(text), { dialect: 'postgresql', includeRange: true, filename: 'expr' });
   } catch (err) {
     throw syntaxError(text, err);
   }

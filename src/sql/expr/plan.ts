@@ -21,6 +21,8 @@ export interface Ctx {
   readonly active: Mask | null;
   /** Raises the error for a row that is reached; never returns. */
   fail(site: Site, message: string): never;
+  /** now(): the evaluation time in ms, one value per batch. */
+  now(): number;
 }
 
 /** Computes a column from argument columns. Must not modify its arguments. */
@@ -48,6 +50,8 @@ export interface ApplyPlan extends Base {
   k: 'apply';
   fn: Kernel;
   args: Plan[];
+  /** now() and UDFs: never folded into a constant at compile time. */
+  volatile?: boolean;
 }
 export interface LogicPlan extends Base {
   k: 'and' | 'or';

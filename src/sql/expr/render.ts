@@ -41,10 +41,10 @@ export function render(a: Ast): string {
   switch (a.k) {
     case 'lit':
       if (typeof a.value === 'string') return `'${a.value.replace(/'/g, "''")}'`;
-      if (typeof a.value === 'number') return a.text.toLowerCase();
+      if (typeof a.value === 'number') return a.interval ? a.text : a.text.toLowerCase();
       return a.text;
     case 'col':
-      return a.quoted ? `"${a.name.replace(/"/g, '""')}"` : quoteIdent(a.name);
+      return [...(a.qualifier ?? []), a].map((p) => (p.quoted ? `"${p.name.replace(/"/g, '""')}"` : quoteIdent(p.name))).join('.');
     case 'unary': {
       if (a.op === 'not') return `NOT ${wrap(a.arg, PREC.not)}`;
       const inner = wrap(a.arg, PREC.neg);
@@ -79,7 +79,12 @@ export function render(a: Ast): string {
     }
     case 'cast':
       return `CAST(${render(a.arg)} AS ${a.typeName})`;
-    case 'call':
+    case 'call': {
+      const [field, from] = a.args;
+      if (a.name === 'extract' && a.args.length === 2 && field!.k === 'lit' && typeof field!.value === 'string') {
+        return `extract(${field!.value.toLowerCase()} FROM ${render(from!)})`;
+      }
       return `${a.name}(${a.args.map(render).join(', ')})`;
+    }
   }
 }

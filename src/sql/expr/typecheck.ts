@@ -4,6 +4,8 @@
 
 import type { Schema } from '../../types.js';
 import { ExprCompileError, type Ast, type BetweenAst, type CaseAst, type ColAst, type InAst, type LikeAst } from './ast.js';
+import { resolveColumn } from './names.js';
+import type { UdfRegistry } from './udf-types.js';
 import { negateKernel } from './arith.js';
 import { canCast, castKernel } from './cast.js';
 import { commonType, comparable, expectBool, retype, typeLabel, type Arg } from './coerce.js';
@@ -15,14 +17,15 @@ import { isNullKernel, isTruthKernel, notKernel } from './logic.js';
 import { buildArith, buildCompare, buildConcatOp } from './operators.js';
 import { constPlan, isInteger, isNumeric, type Plan, type Site } from './plan.js';
 
-export function typecheck(ast: Ast, schema: Schema, text: string): Plan {
-  return new Checker(schema, text).check(ast);
+export function typecheck(ast: Ast, schema: Schema, text: string, udfs?: UdfRegistry): Plan {
+  return new Checker(schema, text, udfs).check(ast);
 }
 
 class Checker {
   constructor(
     private readonly schema: Schema,
     private readonly text: string,
+    private readonly udfs: UdfRegistry | undefined,
   ) {}
 
   private site(a: Ast): Site {
@@ -89,28 +92,14 @@ class Checker {
         return apply(castKernel(x.type, a.to, this.site(a)), [x], a.to);
       }
       case 'call':
-        return buildCall({ name: a.name, args: a.args.map((x) => this.arg(x)), site: this.site(a) });
+        return buildCall({ name: a.name, args: a.args.map((x) => this.arg(x)), site: this.site(a) }, this.udfs);
     }
   }
 
-  /** Quoted names match exactly; unquoted ones exactly first, then case-insensitively. */
+  /** Bare and qualified names, resolved as names.ts describes. */
   private column(a: ColAst): Plan {
-    const fields = this.schema.fields;
-    let index = fields.findIndex((f) => f.name === a.name);
-    if (index < 0 && !a.quoted) {
-      const lower = a.name.toLowerCase();
-      const hits = fields.flatMap((f, i) => (f.name.toLowerCase() === lower ? [i] : []));
-      if (hits.length > 1) {
-        const names = hits.map((i) => `"${fields[i]!.name}"`).join(', ');
-        throw new ExprCompileError(`column reference "${a.name}" is ambiguous (${names}); quote the exact name`, a.pos);
-      }
-      index = hits[0] ?? -1;
-    }
-    if (index < 0) {
-      const list = fields.map((f) => f.name).join(', ');
-      throw new ExprCompileError(`unknown column "${a.name}" (columns: ${list || 'none'})`, a.pos);
-    }
-    const f = fields[index]!;
+    const index = resolveColumn(this.schema.fields, [...(a.qualifier ?? []), a], a.pos);
+    const f = this.schema.fields[index]!;
     return { k: 'col', index, name: f.name, type: f.type, nullable: f.nullable ?? true };
   }
 
