@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { Float64, Int64, RecordBatch, TimestampMillisecond, Utf8, vectorFromArray } from 'apache-arrow';
 import { JobRuntimeError, ValidationError } from '../src/errors.js';
-import { compileCondition, compileExpression, compileProjection, parseInterval } from '../src/sql/expr/index.js';
+import { compileCondition, compileExpression, compileProjection, parseInterval, rewriteSyntax } from '../src/sql/expr/index.js';
 import type { Schema } from '../src/types.js';
 
 const ms = (iso: string): number => {
@@ -112,6 +112,28 @@ describe('INTERVAL literals', () => {
     expect(() => parseInterval('1 month')).toThrow(ValidationError);
     expect(() => parseInterval("INTERVAL '5'")).toThrow(/invalid interval/);
     expect(() => parseInterval('soon')).toThrow(/invalid interval 'soon'/);
+  });
+});
+
+describe('rewriteSyntax (for parsers of whole queries)', () => {
+  it('keeps every offset, is idempotent and leaves strings, identifiers and comments alone', () => {
+    const q = `SELECT extract(millisecond FROM ts) AS "extract(x from y)", ts + INTERVAL '5' MILLISECONDS
+      FROM t -- interval '1' ms
+      WHERE s = 'extract(day from ts)' AND ts > now() - INTERVAL '2' HOURS /* interval '3' days */`;
+    const once = rewriteSyntax(q);
+    expect(once.length).toBe(q.length);
+    expect(rewriteSyntax(once)).toBe(once);
+    expect(once).toContain("__extract('millisecond', ts) AS");
+    expect(once).toContain("INTERVAL '5 MILLISECONDS'");
+    expect(once).toContain("INTERVAL '2 HOURS'");
+    for (const untouched of ['"extract(x from y)"', "-- interval '1' ms", "'extract(day from ts)'", "/* interval '3' days */"]) {
+      expect(once.indexOf(untouched)).toBe(q.indexOf(untouched));
+    }
+    expect(rewriteSyntax("INTERVAL '5' SECOND")).toBe("INTERVAL '5' SECOND");
+  });
+
+  it('leaves EXTRACT to the grammar when it cannot rewrite it (a comment inside)', () => {
+    expect(ev('extract(year /* the year */ FROM ts)')).toEqual([2024, 1969, 2000, 1900, null]);
   });
 });
 

@@ -9,6 +9,7 @@ import { aggregateOperator } from './aggregate.js';
 import { filterOperator } from './filter.js';
 import { joinOperator } from './join/index.js';
 import { projectOperator } from './project.js';
+import { windowAggregateOperator } from './window/window-aggregate.js';
 import type { BatchOperator, OperatorContext } from './types.js';
 import { unionOperator } from './union.js';
 
@@ -104,7 +105,7 @@ function buildOperator(op: OperatorSpec, schema: PhysicalTask['inputSchema'], ct
     case 'union':
       return unionOperator(inputSchemas?.length ? inputSchemas : [schema]);
     case 'window_aggregate':
-      throw new InternalError(`the ${op.kind} operator is not built into this worker yet`);
+      return windowAggregateOperator(op, schema, ctx);
     // key_by only marks where the planner shuffles; inside a chain rows pass unchanged.
     case 'key_by':
     case 'source':

@@ -41,11 +41,13 @@ export function compileWindowAggregate(spec: WindowAggregateSpec, input: Schema,
   const keyFields: Field[] = [];
   spec.group_by.forEach((name, i) => {
     const field = input.fields.find((f) => f.name === name);
-    if (!field) return problem(`group_by[${i}]`, `group_by column "${name}" is not in the input schema`);
     const other = taken.get(name);
-    if (other !== undefined) return problem(`group_by[${i}]`, `duplicate output name "${name}" (also ${other})`);
-    taken.set(name, `group_by[${i}]`);
-    keyFields.push({ ...field, nullable: field.nullable ?? true });
+    if (!field) problem(`group_by[${i}]`, `group_by column "${name}" is not in the input schema`);
+    else if (other !== undefined) problem(`group_by[${i}]`, `duplicate output name "${name}" (also ${other})`);
+    else {
+      taken.set(name, `group_by[${i}]`);
+      keyFields.push({ ...field, nullable: field.nullable ?? true });
+    }
   });
 
   const calls: AggregateCall[] = [];
@@ -54,9 +56,11 @@ export function compileWindowAggregate(spec: WindowAggregateSpec, input: Schema,
     try {
       const call = compileAggregateCall(text, input, field);
       const other = taken.get(call.outputName);
-      if (other !== undefined) return problem(`aggregates[${i}]`, `duplicate output name "${call.outputName}" (also ${other}); add "AS <alias>"`);
-      taken.set(call.outputName, `aggregates[${i}]`);
-      calls.push(call);
+      if (other !== undefined) problem(`aggregates[${i}]`, `duplicate output name "${call.outputName}" (also ${other}); add "AS <alias>"`);
+      else {
+        taken.set(call.outputName, `aggregates[${i}]`);
+        calls.push(call);
+      }
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       details.push(...(err.details ?? [{ field, message: err.message }]));
