@@ -97,20 +97,20 @@ class Acc {
 
   add(r: Row): void {
     this.n++;
-    const x = r.amount as number | null;
+    const x = (r.amount ?? null) as number | null;
     if (x !== null) {
       this.c++;
       this.total = (this.total ?? 0) + x;
       if (this.lo === null || x < this.lo) this.lo = x;
       if (this.hi === null || x > this.hi) this.hi = x;
     }
-    const name = r.name as string | null;
+    const name = (r.name ?? null) as string | null;
     if (name !== null) {
       this.names.add(name);
       if (this.first === null || utf8Compare(name, this.first) < 0) this.first = name;
     }
     if (this.lastTs === null || (r.ts as number) > this.lastTs) this.lastTs = r.ts as number;
-    if (r.id !== null) this.ids = (this.ids ?? 0) + Number(r.id);
+    if (r.id != null) this.ids = (this.ids ?? 0) + Number(r.id);
   }
 
   merge(o: Acc): void {

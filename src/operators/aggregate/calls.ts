@@ -10,6 +10,7 @@
 // issue 4 asks for); count(DISTINCT x) counts the distinct non-null values of x.
 
 import { parse as parseSql } from 'sql-parser-cst';
+import { rewriteSyntax } from '../../sql/expr/index.js';
 import { ValidationError, type ErrorDetail } from '../../errors.js';
 import { ExprCompileError } from '../../sql/expr/ast.js';
 import { compileExpression, type CompiledExpr } from '../../sql/expr/index.js';
@@ -47,7 +48,7 @@ export function compileAggregateCall(text: string, schema: Schema, fieldPath?: s
   };
   let program;
   try {
-    program = parseSql(PREFIX + text, { dialect: 'postgresql', includeRange: true, filename: 'aggregate' });
+    program = parseSql(PREFIX + rewriteSyntax(text), { dialect: 'postgresql', includeRange: true, filename: 'aggregate' });
   } catch {
     // The expression parser words syntax errors well; let it re-parse and throw one.
     rethrow(() => parseExpression(text, true), text, fieldPath);
