@@ -348,10 +348,14 @@ export interface QueryProblem {
   column: number;
 }
 
-/** The logical graph of a valid query, for display: operators and how data moves between them. */
+/**
+ * The logical graph of a valid query, for display: its operators (`description` says what each
+ * does, e.g. `where amount > 10000`) and how data moves between them (`forward`, or a `shuffle`
+ * hash-partitioned by `keys`).
+ */
 export interface QueryGraph {
-  nodes: Array<Record<string, unknown>>;
-  edges: Array<Record<string, unknown>>;
+  nodes: Array<{ id: string; name: string; parallelism: number; description: string }>;
+  edges: Array<{ from: string; to: string; kind: 'forward' | 'shuffle'; keys: string[] }>;
 }
 
 /** `queries.validate` reply: every problem found (empty when the query is valid), and its graph when valid. */

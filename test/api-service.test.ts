@@ -117,12 +117,13 @@ const api: JobApi = {
   },
 };
 
+const NODE = { id: 'n1', name: 'impulse-source', parallelism: 1, description: 'impulse' };
 /** Stands in for the SQL compiler: "bad" is a query with one problem. */
 const queries: QueryApi = {
   async validate(req) {
     calls.push(['validate', req]);
     if (req.query === 'bad') return { errors: [{ message: 'no such table', line: 1, column: 3 }], graph: null };
-    return { errors: [], graph: { nodes: [{ id: 'n1' }], edges: [] } };
+    return { errors: [], graph: { nodes: [NODE], edges: [] } };
   },
 };
 
@@ -208,7 +209,7 @@ describe('every op reaches its JobApi method', () => {
 
   it('queries.validate: 200 with the problems, the graph when valid; parallelism defaults to 1', async () => {
     await expect(client.validateQuery('bad')).resolves.toEqual({ errors: [{ message: 'no such table', line: 1, column: 3 }], graph: null });
-    await expect(client.validateQuery('good', { parallelism: 3, udfs: 'export {}' })).resolves.toEqual({ errors: [], graph: { nodes: [{ id: 'n1' }], edges: [] } });
+    await expect(client.validateQuery('good', { parallelism: 3, udfs: 'export {}' })).resolves.toEqual({ errors: [], graph: { nodes: [NODE], edges: [] } });
     expect(calls).toEqual([
       ['validate', { query: 'bad', parallelism: 1 }],
       ['validate', { query: 'good', parallelism: 3, udfs: 'export {}' }],

@@ -103,7 +103,7 @@ describe('rivulet run: validation', () => {
     const prefix = uniqueName('runv');
     const file = queryFile(
       'invalid',
-      ["CREATE TABLE impulse WITH (connector = 'impulse', event_rate = '10');", 'SELECT nope,', '  counter', 'FROM impulse WHERE missing > 1;'].join('\n'),
+      ["CREATE TABLE impulse WITH (connector = 'impulse', event_rate = '10');", 'SELECT nope,', '  counter + missing', 'FROM impulse;'].join('\n'),
     );
     const started = Date.now();
     const ran = await rivulet(['run', file, ...common(prefix, 'invalid')]);
@@ -112,10 +112,22 @@ describe('rivulet run: validation', () => {
     const problems = ran.stderr.split('\n').filter((l) => /^\d+:\d+: /.test(l));
     expect(problems.length).toBeGreaterThanOrEqual(2);
     expect(problems.find((l) => l.includes('nope'))).toMatch(/^2:8: /);
-    expect(problems.find((l) => l.includes('missing'))).toMatch(/^4:20: /);
+    expect(problems.find((l) => l.includes('missing'))).toMatch(/^3:13: /);
     // Validation comes first: no state directory, nats-server, controller or worker for it.
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(existsSync(path.join(dir, 'invalid'))).toBe(false);
+  });
+
+
+  it('a bad name or parallelism is refused before anything starts too', async () => {
+    const sql = "CREATE TABLE impulse WITH (connector = 'impulse');\nSELECT counter FROM impulse;";
+    const badName = await rivulet(['run', '-n', 'no/slashes', ...common(uniqueName('runv'), 'bad-name')], { stdin: sql });
+    expect(badName.code).toBe(1);
+    expect(badName.stderr).toContain('name: invalid job name');
+    expect(existsSync(path.join(dir, 'bad-name'))).toBe(false);
+    const badP = await rivulet(['run', '-p', '0', ...common(uniqueName('runv'), 'bad-p')], { stdin: sql });
+    expect(badP.code).toBe(2);
+    expect(badP.stderr).toContain('--parallelism');
   });
 });
 
@@ -137,6 +149,30 @@ describe('rivulet run: a bounded query', () => {
   });
 });
 
+describe('rivulet run --udfs', () => {
+  it('ships the UDF module with the query: the workers call it', async () => {
+    const prefix = uniqueName('runu');
+    const udfs = path.join(dir, 'triple.ts');
+    writeFileSync(udfs, "import { udf } from 'rivulet/udf';\nexport const triple = udf({ args: ['int64'], returns: 'int64' }, (x: number): number => x * 3);\n");
+    const sql = ["CREATE TABLE impulse WITH (connector = 'impulse', message_count = '5');", 'SELECT counter, triple(counter) AS t FROM impulse;'].join('\n');
+    const ran = await rivulet(['run', '--udfs', udfs, queryFile('udf', sql), ...common(prefix, 'udf')]);
+    expect(ran.stderr).toContain('pipeline finished');
+    expect(ran.code).toBe(0);
+    const rows = ran.stdout.trim().split('\n').map((l) => JSON.parse(l) as { counter: number; t: number });
+    expect(rows.map((r) => [r.counter, r.t]).sort((a, b) => a[0]! - b[0]!)).toEqual(range(5).map((i) => [i, i * 3]));
+  });
+
+  it('a UDF module that does not load is reported before anything starts', async () => {
+    const prefix = uniqueName('runu');
+    const udfs = path.join(dir, 'broken.ts');
+    writeFileSync(udfs, 'export const = ;\n');
+    const ran = await rivulet(['run', '--udfs', udfs, queryFile('udf-broken', "CREATE TABLE impulse WITH (connector = 'impulse');\nSELECT counter FROM impulse;"), ...common(prefix, 'udf-broken')]);
+    expect(ran.code).toBe(1);
+    expect(ran.stderr).toContain('udfs');
+    expect(existsSync(path.join(dir, 'udf-broken'))).toBe(false);
+  });
+});
+
 describe('rivulet run: stop and resume', () => {
   it('Ctrl-C takes a final checkpoint; the same query runs on exactly where it stopped', async () => {
     const prefix = uniqueName('runr');
@@ -145,41 +181,34 @@ describe('rivulet run: stop and resume', () => {
     const sql = impulseToJetStream(stream, subject, 200);
     const args = (file: string) => ['run', file, ...common(prefix, 'resume')];
 
-    /** Runs until the stream holds more than `atLeast` rows, then Ctrl-C (to the process only). */
-    const runUntil = async (file: string, atLeast: number) => {
+    /** Runs for `ms` once Running, then Ctrl-C (to the process only). */
+    const runFor = async (file: string, ms: number) => {
       let sent = false;
-      let polling = false;
       const ran = await rivulet(args(file), {
         watch: (out, signal) => {
-          if (polling || sent || !out.stderr.includes('is Running')) return;
-          polling = true;
-          const poll = async () => {
-            const info = await t.jsm.streams.info(stream).catch(() => null);
-            if ((info?.state.messages ?? 0) > atLeast) {
-              sent = true;
-              signal('SIGINT');
-            } else setTimeout(() => void poll(), 200);
-          };
-          void poll();
+          if (sent || !out.stderr.includes('is Running')) return;
+          sent = true;
+          setTimeout(() => signal('SIGINT'), ms);
         },
       });
       expect(sent).toBe(true);
       return ran;
     };
 
-    const first = await runUntil(queryFile('resume1', sql), 100);
+    const first = await runFor(queryFile('resume1', sql), 1500);
     expect(first.code).toBe(0);
     expect(first.stderr).toContain('created pipeline "query"');
     expect(first.stderr).toContain('stopping with a final checkpoint');
     expect(first.stderr).toMatch(/Stopped \(paused\) at checkpoint [1-9]/);
     expect(processesWith(prefix)).toEqual([]);
+    // The final checkpoint's output is committed by the time the run has stopped (~300 rows at 200/s).
     const afterFirst = await countersIn(stream);
     expect(afterFirst.length).toBeGreaterThan(100);
     expect(afterFirst).toEqual(range(afterFirst.length));
 
     // Reformatted and commented, it is still the same pipeline.
     const again = `-- the same pipeline\n${sql.replace(/ /g, '  ').replace(/\n/g, '\n\n')}\n`;
-    const second = await runUntil(queryFile('resume2', again), afterFirst.length + 100);
+    const second = await runFor(queryFile('resume2', again), 1500);
     expect(second.code).toBe(0);
     expect(second.stderr).toContain('resuming it from its last checkpoint');
     expect(processesWith(prefix)).toEqual([]);

@@ -302,6 +302,11 @@ function offlineSession(gap: number, groupBy: string[], events: Event[]): Row[] 
   return sortRows(out, groupBy);
 }
 
+/** A reference result cut down to the columns a test asked for. */
+function only(result: { rows: Row[]; late: number }, names: string[]): { rows: Row[]; late: number } {
+  return { ...result, rows: result.rows.map((r) => Object.fromEntries(names.map((k) => [k, r[k]]))) };
+}
+
 function sortRows(ws: RefWindow[], groupBy: string[]): Row[] {
   return ws.sort((a, b) => a.end - b.end || compareKeys(a.key, b.key) || a.start - b.start).map((w) => w.acc.row(groupBy, w.key, w.start, w.end));
 }
@@ -376,7 +381,7 @@ describe('window_aggregate: tumble and hop', () => {
     ];
     const got = drive(s, events);
     expect(got.late).toBe(2);
-    expect(got).toEqual(referenceFixed(s.window, ['user'], events));
+    expect(got).toEqual(only(referenceFixed(s.window, ['user'], events), ['user', 'window_start', 'window_end', 'n']));
     expect(got.rows).toEqual([
       { user: 'a', window_start: 0, window_end: 30, n: 1 },
       { user: 'a', window_start: 10, window_end: 40, n: 3 },
@@ -386,7 +391,8 @@ describe('window_aggregate: tumble and hop', () => {
   });
 
   it('matches the streaming reference when many rows come late (watermarks ahead of the data)', () => {
-    for (const window of [FIXED[0]![1], FIXED[1]![1]]) {
+    for (const window of [FIXED[0]![1], { kind: 'hop', slide_ms: 500, size_ms: 1000 } as const]) {
+      // Watermarks 1 s behind the clock while rows trail it by up to 3 s.
       const events = randomStream(99, { delay: 3000, step: 40, batches: 80, keys: 5 }).map((e) =>
         'watermark' in e && e.watermark < Number.MAX_SAFE_INTEGER ? { watermark: e.watermark + 2000 } : e,
       );
@@ -402,7 +408,7 @@ describe('window_aggregate: sessions', () => {
     it(`group by [${groupBy.join(', ')}]: matches the streaming reference and the offline sessions`, () => {
       const events = randomStream(7 + groupBy.length, { delay: 800, step: 120, batches: 80, keys: 6 });
       const got = drive(spec({ kind: 'session', gap_ms: 500 }, groupBy), events);
-      expect(got.rows.length).toBeGreaterThan(5);
+      expect(got.rows.length).toBeGreaterThan(groupBy.length === 0 ? 0 : 5);
       expect(got).toEqual(referenceSession(500, groupBy, events));
       expect(got.late).toBe(0);
       expect(got.rows).toEqual(offlineSession(500, groupBy, events));
@@ -451,7 +457,7 @@ describe('window_aggregate: sessions', () => {
       { user: 'b', window_start: 50, window_end: 60, n: 1 },
       { user: 'a', window_start: 92, window_end: 110, n: 2 },
     ]);
-    expect(got).toEqual(referenceSession(10, ['user'], events));
+    expect(got).toEqual(only(referenceSession(10, ['user'], events), ['user', 'window_start', 'window_end', 'n']));
   });
 
   it('matches the streaming reference when many rows come late', () => {

@@ -3,12 +3,7 @@
 
 import { ValidationError } from '../errors.js';
 import { loadUdfsCached } from '../spec/sql-spec.js';
-// TEMPORARY until src/sql lands (see sql-spec.ts).
-const sqlModule = await import('../sql/index.js').catch(() => null);
-const validateSql: typeof import('../sql/index.js').validateSql = (...args) => {
-  if (!sqlModule) throw new ValidationError('SQL is not available in this build yet');
-  return sqlModule.validateSql(...args);
-};
+import { validateSql } from '../sql/index.js';
 import type { ValidateQueryRequest, ValidateQueryResponse } from '../wire.js';
 
 export interface QueryApi {

@@ -40,7 +40,8 @@ const USAGE = `usage: rivulet <command> [options]
                               stack with its state in STATE_DIR (default ./.rivulet-run): resumes
                               the same query from its last checkpoint, refuses another one
                               unless --force; a bare SELECT prints to stdout; Ctrl-C stops it
-                              with a final checkpoint
+                              with a final checkpoint (with --nats, the state is the
+                              prefix's jobs on that NATS)
   run spec.json [-s DIR]      embedded stack + this job spec, output printed; Ctrl-C cancels
   demo [--seconds N]          run the fraud example for a few seconds
 

@@ -6,6 +6,7 @@
 import { ApiError, RivuletClient } from '../api/client.js';
 import { validateQuery } from '../api/queries.js';
 import { cachedUdfs, compileSqlSpec, type DefaultSink } from '../spec/sql-spec.js';
+import { validateJobSpecAsync } from '../spec/validate.js';
 import type { Stack } from '../stack.js';
 import { subjects, type JobDetails, type JobState } from '../wire.js';
 import { untilSignal } from './options.js';
@@ -50,6 +51,8 @@ export async function runSql(o: RunSqlOptions): Promise<void> {
     throw new CommandFailed('');
   }
   const spec = { name: o.name, query, config: { parallelism: o.parallelism }, default_sink: DEFAULT_SINK, ...(udfs !== undefined ? { udfs } : {}) };
+  // The rest of the spec (e.g. the name) is checked here too, as submit will.
+  await validateJobSpecAsync(spec, { prefix: o.prefix });
   const hash = pipelineHash({ query, parallelism: o.parallelism, udfs, default_sink: DEFAULT_SINK });
 
   const signal = untilSignal();
@@ -66,15 +69,15 @@ export async function runSql(o: RunSqlOptions): Promise<void> {
     const jobId = await start(client, plan, spec, where);
     const unfollow = followPreview(stack, o, query, udfs, jobId);
     try {
-      const running = await Promise.race([client.waitForState(jobId, ['Running', 'Finishing', 'Finished'], 120_000), signal.promise]);
-      if (typeof running !== 'string') {
-        note(
-          `pipeline "${o.name}" is ${running.state} as ${jobId}; ` +
-            `watch it: rivulet jobs get ${jobId} --nats ${stack.natsUrl} --prefix ${o.prefix} | nats sub '${subjects(o.prefix).inspect(jobId)}' -s ${stack.natsUrl}; ` +
-            'Ctrl-C stops it with a final checkpoint (run the same query again to continue)',
-        );
-      }
-      const ended = typeof running === 'string' ? running : await Promise.race([signal.promise, waitForEnd(client, jobId)]);
+      const running = await Promise.race([untilRunning(client, jobId), signal.promise]);
+      if (typeof running === 'string') return await stopWithCheckpoint(client, jobId);
+      if (AT_REST.includes(running.state)) return report(running);
+      note(
+        `pipeline "${o.name}" is ${running.state} as ${jobId}; ` +
+          `watch it: rivulet jobs get ${jobId} --nats ${stack.natsUrl} --prefix ${o.prefix} | nats sub '${subjects(o.prefix).inspect(jobId)}' -s ${stack.natsUrl}; ` +
+          'Ctrl-C stops it with a final checkpoint (run the same query again to continue)',
+      );
+      const ended = await Promise.race([signal.promise, waitForEnd(client, jobId)]);
       if (typeof ended === 'string') await stopWithCheckpoint(client, jobId);
       else report(ended);
     } finally {
@@ -128,6 +131,17 @@ async function forget(client: RivuletClient, jobId: string, state: JobState, wha
 
 function ignoreConflict(err: unknown): void {
   if (!(err instanceof ApiError && err.code === 409)) throw err;
+}
+
+/** The job once Running (or at rest: finished already, or failed on the way). */
+async function untilRunning(client: RivuletClient, jobId: string): Promise<JobDetails> {
+  try {
+    return await client.waitForState(jobId, ['Running', 'Finishing', 'Finished'], 120_000);
+  } catch (err) {
+    const job = await client.get(jobId);
+    if (AT_REST.includes(job.state)) return job;
+    throw err;
+  }
 }
 
 function waitForEnd(client: RivuletClient, jobId: string): Promise<JobDetails> {

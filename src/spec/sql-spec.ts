@@ -3,18 +3,8 @@
 // and is compiled again by actors/compile.ts, so the plan always matches the running parallelism.
 
 import { ValidationError } from '../errors.js';
-import type { UdfRegistry } from '../sql/expr/udf.js';
-// TEMPORARY until src/sql lands: loaded so that this module (and validate.ts) still loads without it.
-const sqlModule = await import('../sql/index.js').catch(() => null);
-const udfModule = await import('../sql/expr/udf.js').catch(() => null);
-const compileSql: typeof import('../sql/index.js').compileSql = (...args) => {
-  if (!sqlModule) throw new ValidationError('SQL is not available in this build yet');
-  return sqlModule.compileSql(...args);
-};
-const loadUdfs: typeof import('../sql/expr/udf.js').loadUdfs = async (...args) => {
-  if (!udfModule) throw new ValidationError('UDFs are not available in this build yet');
-  return udfModule.loadUdfs(...args);
-};
+import { loadUdfs, type UdfRegistry } from '../sql/expr/udf.js';
+import { compileSql } from '../sql/index.js';
 import type { JobConfig, JobSpec, LogicalGraph } from '../types.js';
 import { jsonType, type JsonObject, type Problems } from './problems.js';
 

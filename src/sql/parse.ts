@@ -19,7 +19,7 @@ export function parseStatement(q: PreparedQuery, s: PreparedStatement): ParsedSt
   try {
     program = parseSql(text, { dialect: 'postgresql', includeRange: true, filename: 'query' });
   } catch (err) {
-    throw syntaxError(text, err, s.start);
+    throw syntaxError(text, err, s.start, s.end);
   }
   const nodes = program.statements.filter((n) => n.type !== 'empty');
   if (nodes.length !== 1) throw new SqlError('expected one statement', s.start);
@@ -31,14 +31,15 @@ function blankOutside(text: string, start: number, end: number): string {
   return blank(text.slice(0, start)) + text.slice(start, end) + blank(text.slice(end));
 }
 
-function syntaxError(text: string, err: unknown, fallback: number): SqlError {
+function syntaxError(text: string, err: unknown, fallback: number, end: number): SqlError {
   const msg = err instanceof Error ? err.message : String(err);
   const loc = /--> [^\n]*:(\d+):(\d+)/.exec(msg);
   const found = /Unexpected ([^\n]*)/.exec(msg);
   const expected = /Was expecting to see: ([^\n]*)/.exec(msg);
   let what = found ? `unexpected ${found[1]}` : 'could not parse the statement';
   if (expected) what += `; expected ${shorten(expected[1]!)}`;
-  const at = loc ? offsetOf(text, Number(loc[1]), Number(loc[2])) : fallback;
+  // "Unexpected end of input" points past the statement: point at its end instead.
+  const at = loc ? Math.min(offsetOf(text, Number(loc[1]), Number(loc[2])), end) : fallback;
   return new SqlError(`syntax error: ${what}`, at);
 }
 

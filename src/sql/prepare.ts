@@ -80,7 +80,7 @@ function rewriteStatement(sig: Token[], edits: Edit[], quotedAt: number[]): { wa
   const createTable = isWord(sig[0], 'create') && isWord(sig[1], 'table');
   const defines = isWord(sig[0], 'create') && isWord(sig[1], 'table', 'view') && sig[2] ? unquote(sig[2]) : undefined;
   const skip = new Set<Token>();
-  const watermarks = createTable ? cutWatermarks(sig, edits, skip) : [];
+  const watermarks = createTable ? cutWatermarks(sig, edits, skip, quotedAt) : [];
   let depth = 0;
   let caseDepth = 0;
   let withDepth = -1;
@@ -113,8 +113,13 @@ function rewriteStatement(sig: Token[], edits: Edit[], quotedAt: number[]): { wa
   return { watermarks, ...(defines !== undefined ? { defines } : {}) };
 }
 
-/** Finds WATERMARK items in the column list `CREATE TABLE name ( ... )` and cuts them out. */
-function cutWatermarks(sig: Token[], edits: Edit[], skip: Set<Token>): WatermarkClause[] {
+const NOT_A_COLUMN = ['watermark', 'constraint', 'primary', 'unique', 'check', 'foreign', 'exclude', 'like'];
+
+/**
+ * Finds WATERMARK items in the column list `CREATE TABLE name ( ... )` and cuts them out; column
+ * names are quoted, so reserved words (`user`, `end`, `timestamp`) can name columns.
+ */
+function cutWatermarks(sig: Token[], edits: Edit[], skip: Set<Token>, quotedAt: number[]): WatermarkClause[] {
   const open = sig[3];
   if (!open || open.text !== '(') return [];
   // Items of the list: token index ranges between the commas at depth 1.
@@ -141,6 +146,13 @@ function cutWatermarks(sig: Token[], edits: Edit[], skip: Set<Token>): Watermark
   const isWatermark = (it: { from: number; to: number }) => isWord(sig[it.from], 'watermark');
   const kept = items.filter((it) => !isWatermark(it));
   const out: WatermarkClause[] = [];
+  for (const it of kept) {
+    const name = sig[it.from];
+    if (name?.kind !== 'word' || NOT_A_COLUMN.includes(name.text.toLowerCase())) continue;
+    edits.push({ start: name.start, end: name.end, text: `"${name.text}"` });
+    quotedAt.push(name.start);
+    skip.add(name);
+  }
   items.forEach((it, k) => {
     if (!isWatermark(it)) return;
     const tokens = sig.slice(it.from + 1, it.to);

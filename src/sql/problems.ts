@@ -2,7 +2,6 @@
 // Compiling goes on after a problem where it can (the next statement, the next select item), so
 // one submit shows several mistakes; ValidationError carries them all in `details`.
 
-import { ValidationError } from '../errors.js';
 import type { PreparedQuery } from './prepare.js';
 import { lineColOf } from './text-map.js';
 
@@ -63,13 +62,5 @@ export class Problems {
   /** Throws Reported when problems were added since `before`. */
   check(before: number): void {
     if (this.size > before) throw new Reported();
-  }
-
-  toError(): ValidationError {
-    const sorted = [...this.list].sort((a, b) => a.line - b.line || a.column - b.column);
-    const shown = sorted.slice(0, 3).map((d) => `line ${d.line}, column ${d.column}: ${d.message}`);
-    const more = sorted.length > 3 ? `; and ${sorted.length - 3} more` : '';
-    const count = sorted.length === 1 ? '1 problem' : `${sorted.length} problems`;
-    return new ValidationError(`invalid query (${count}): ${shown.join('; ')}${more}`, sorted.map((d) => ({ ...d })));
   }
 }

@@ -22,11 +22,6 @@ export function keywordText(op: unknown): string {
     .join(' ');
 }
 
-/** A node's type in words for messages: `join_expr` → `join expr`. */
-export function describeNode(node: Node): string {
-  return node.type.replace(/_/g, ' ');
-}
-
 /** The children of a node that are nodes themselves, with the field they sit in. */
 export function childNodes(node: Node): { field: string; node: Node }[] {
   const out: { field: string; node: Node }[] = [];

@@ -37,13 +37,27 @@ export function changelog(calls: readonly AggregateCall[], existed: Uint8Array, 
   return { group: group.subarray(0, rows), retract: retract.subarray(0, rows) };
 }
 
+/** Whether any output value differs (counts of non-null values matter only to count and avg). */
 function changed(calls: readonly AggregateCall[], g: number, before: Folded, after: Folded): boolean {
   for (let j = 0; j < calls.length; j++) {
-    const count = after.counts[j]![g]!;
-    if (before.counts[j]![g] !== count) return true;
-    if (count === 0 || calls[j]!.fn === 'count') continue;
+    const fn = calls[j]!.fn;
+    const was = before.counts[j]![g]!;
+    const is = after.counts[j]![g]!;
+    if (fn === 'count') {
+      if (was !== is) return true;
+      continue;
+    }
+    if (was === 0 || is === 0) {
+      if (was !== is) return true;
+      continue;
+    }
     const texts = after.texts[j];
-    if (texts ? texts[g] !== before.texts[j]![g] : !Object.is(after.values[j]![g], before.values[j]![g])) return true;
+    if (texts) {
+      if (texts[g] !== before.texts[j]![g]) return true;
+      continue;
+    }
+    const [a, b] = fn === 'avg' ? [before.values[j]![g]! / was, after.values[j]![g]! / is] : [before.values[j]![g]!, after.values[j]![g]!];
+    if (!Object.is(a, b)) return true;
   }
   return false;
 }

@@ -27,6 +27,11 @@ export interface Folded {
   texts: ((Uint8Array | null)[] | null)[];
 }
 
+/** Folded plus, for count(DISTINCT), each group's set (updated in place by the kernels). */
+export interface Running extends Folded {
+  sets: (DistinctSet[] | null)[];
+}
+
 export class AggregateFolder {
   /** Distinct arguments (evaluated once per batch) and each call's index into them (-1: count(*)). */
   private readonly args: NonNullable<AggregateCall['arg']>[] = [];
@@ -60,9 +65,8 @@ export class AggregateFolder {
     const before = keepBefore
       ? { values: out.values.map((v) => v.slice()), counts: out.counts.map((c) => c.slice()), texts: out.texts.map((t) => t && t.slice()) }
       : null;
-    this.calls.forEach((call, j) => {
-      const arg = this.argOf[j] === -1 ? null : args[this.argOf[j]!]!;
-      for (const gid of gids) this.update(call, arg, j, gid, states, out, states.length);
+    this.run(out, gids, args, states.length);
+    this.calls.forEach((_, j) => {
       const values = out.values[j]!;
       const counts = out.counts[j]!;
       for (let g = 0; g < states.length; g++) {
@@ -76,10 +80,21 @@ export class AggregateFolder {
     return { after: out, before };
   }
 
+  /**
+   * The update kernels alone, over running values already gathered (by whoever keeps the
+   * state): for every map in `gids`, row i goes into group gid[i] of `out` (0 .. groups - 1).
+   */
+  run(out: Running, gids: readonly Int32Array[], args: ArgColumn[], groups: number): void {
+    this.calls.forEach((call, j) => {
+      const arg = this.argOf[j] === -1 ? null : args[this.argOf[j]!]!;
+      for (const gid of gids) this.update(call, arg, j, gid, out, groups);
+    });
+  }
+
   /** Each aggregate's current values over `states`. */
-  gather(states: readonly GroupState[]): Folded {
+  gather(states: readonly GroupState[]): Running {
     const n = states.length;
-    const out: Folded = { values: [], counts: [], texts: [] };
+    const out: Running = { values: [], counts: [], texts: [], sets: [] };
     this.calls.forEach((call, j) => {
       const values = new Float64Array(n);
       const counts = new Float64Array(n);
@@ -90,7 +105,8 @@ export class AggregateFolder {
       }
       out.values.push(values);
       out.counts.push(counts);
-      out.texts.push((call.fn === 'min' || call.fn === 'max') && call.type === 'utf8' ? states.map((s) => s.texts![j] ?? null) : null);
+      out.texts.push(isText(call) ? states.map((s) => s.texts![j] ?? null) : null);
+      out.sets.push(call.distinct ? states.map((s) => s.sets![j] as DistinctSet) : null);
     });
     return out;
   }
@@ -100,13 +116,13 @@ export class AggregateFolder {
     return this.calls.map((call, j) => aggregateColumn(call.fn, call.type, folded.values[j]!, folded.counts[j]!, folded.texts[j]!));
   }
 
-  private update(call: AggregateCall, arg: ArgColumn | null, j: number, gid: Int32Array, states: readonly GroupState[], out: Folded, groups: number): void {
+  private update(call: AggregateCall, arg: ArgColumn | null, j: number, gid: Int32Array, out: Running, groups: number): void {
     const values = out.values[j]!;
     const counts = out.counts[j]!;
     if (!arg) return countRows(gid, counts);
     const off = arg.data.offset;
     if (call.distinct) {
-      const sets = states.map((s) => s.sets![j] as DistinctSet);
+      const sets = out.sets[j]!;
       addDistinct(gid, arg.data, call.arg!.type, arg.valid, off, sets);
       for (let g = 0; g < groups; g++) counts[g] = sets[g]!.size;
       return;
@@ -121,6 +137,11 @@ export class AggregateFolder {
     else if (call.fn === 'max') maxValues(gid, x, arg.valid, off, values, counts);
     else sumValues(gid, x, arg.valid, off, values, counts);
   }
+}
+
+/** min/max of a text argument: its running value is bytes, kept apart from the numbers. */
+export function isText(call: AggregateCall): boolean {
+  return (call.fn === 'min' || call.fn === 'max') && call.type === 'utf8';
 }
 
 /** A numeric or timestamp column as doubles: zero-copy for float64 (values are sliced to row 0). */

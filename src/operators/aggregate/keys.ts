@@ -17,7 +17,8 @@ import type { FieldType } from '../../types.js';
 /** A key column as decodeKey gives it back: int64 and timestamp as bigint, exact. */
 export type KeyValue = number | bigint | string | boolean | null;
 
-interface KeyCol {
+/** One key column's buffers, as KeyColumns reads them (window/key-table.ts compares rows with them). */
+export interface KeyCol {
   type: FieldType;
   /** Validity bitmap (null: no nulls) and the bit offset of row 0 in it and in Bool values. */
   valid: Uint8Array | null;
@@ -51,6 +52,11 @@ export class KeyColumns {
       else col.ints = words(data.values as Int32Array | BigInt64Array);
       return col;
     });
+  }
+
+  /** Column c's buffers. */
+  column(c: number): Readonly<KeyCol> {
+    return this.cols[c]!;
   }
 
   /** Whether rows i and j hold the same key (null equals null, as GROUP BY has it). */

@@ -46,6 +46,8 @@ export abstract class WindowOperatorBase implements BatchOperator {
     return this.keys.size;
   }
 
+  /** Open (window, key) states: windows per key for tumble/hop, sessions for session windows. */
+  abstract get openGroups(): number;
   abstract process(batch: arrow.RecordBatch): arrow.RecordBatch | null;
   abstract onWatermark(watermarkMs: number): arrow.RecordBatch | null;
   abstract snapshot(): KeyedSnapshot;

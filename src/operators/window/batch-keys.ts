@@ -52,8 +52,16 @@ export class BatchKeys {
   find(g: number): number {
     let id = this.ids[g]!;
     if (id === -2) {
-      this.names[g] = this.keys.encode(this.first[g]!);
-      this.ids[g] = id = this.table.find(this.names[g]!);
+      const row = this.first[g]!;
+      const hash = this.hashes[row]!;
+      id = this.table.findRow(hash, this.keys, row);
+      if (id < 0) {
+        // Not indexed: a new key, or one restored from a snapshot that has not shown its hash yet.
+        this.names[g] = this.keys.encode(row);
+        id = this.table.find(this.names[g]!);
+        if (id >= 0) this.table.addHash(id, hash);
+      }
+      this.ids[g] = id;
     }
     return id;
   }
@@ -61,7 +69,10 @@ export class BatchKeys {
   /** Key g's id, added to the table when new (the caller then references it). */
   intern(g: number): number {
     let id = this.find(g);
-    if (id < 0) this.ids[g] = id = this.table.intern(this.names[g]!, keyGroupOfHash(this.hashes[this.first[g]!]!));
+    if (id < 0) {
+      const hash = this.hashes[this.first[g]!]!;
+      this.ids[g] = id = this.table.intern(this.names[g]!, keyGroupOfHash(hash), hash);
+    }
     return id;
   }
 }

@@ -5,8 +5,9 @@
 // Per batch: each row's newest window is computed with arithmetic over the time column; the
 // batch's distinct (window, key) pairs get local ids through a dense table (PairIndex), one state
 // lookup per pair; then for each k a row→local id map is filled and everything is folded at once
-// (aggregate/fold.ts). Nothing is allocated per row. Local id 0 is a scratch state that soaks up
-// rows a window does not take (no time, already closed), so the kernels need no branch for them.
+// (aggregate/fold.ts) over the pairs' slots, gathered from the columnar SlotPool. Nothing is
+// allocated per row or per (window, key). Local id 0 is a scratch group that soaks up rows a
+// window does not take (no time, already closed), so the kernels need no branch for them.
 //
 // A window is complete once the watermark reaches end − 1; its rows (one per key, keys in order)
 // are emitted then and its state dropped. A row all of whose windows are complete is late: it is
@@ -16,23 +17,20 @@
 import type * as arrow from 'apache-arrow';
 import { InternalError } from '../../errors.js';
 import type { Schema } from '../../types.js';
-import type { GroupState } from '../aggregate/state.js';
 import type { KeyedSnapshot, OperatorContext } from '../types.js';
 import { WindowOperatorBase } from './base.js';
 import { type BatchKeys, eventTimes } from './batch-keys.js';
 import { ClosedRows } from './emit.js';
 import { PairIndex } from './pair-index.js';
+import { SlotPool } from './slots.js';
 import type { WindowAggregateSpec } from './schema.js';
 import { addWatermark, ownedEntries, restoredWatermark, type WindowEntry } from './snapshot.js';
-
-interface WindowGroup extends GroupState {
-  keyId: number;
-}
 
 interface Bucket {
   /** Window index: the window starts at w · slide. */
   w: number;
-  groups: Map<number, WindowGroup>;
+  /** Slot of each key id. */
+  slots: Map<number, number>;
 }
 
 export class FixedWindowAggregate extends WindowOperatorBase {
@@ -44,6 +42,14 @@ export class FixedWindowAggregate extends WindowOperatorBase {
   /** Indexes of the open windows, ascending (so by end too). */
   private open: number[] = [];
   private readonly pairs = new PairIndex();
+  private readonly pool: SlotPool;
+  /**
+   * A lookup shortcut: per key id, slot + 1 of its windows by window index mod `ways` (0: none;
+   * checked against the slot's window, a collision falls back to the window's map). Saves two
+   * map lookups per (window, key) and batch.
+   */
+  private recent = new Int32Array(0);
+  private readonly ways: number;
 
   constructor(spec: WindowAggregateSpec, input: Schema, ctx: OperatorContext) {
     super(spec, input, ctx);
@@ -52,13 +58,14 @@ export class FixedWindowAggregate extends WindowOperatorBase {
     this.size = window.size_ms;
     this.slide = window.kind === 'tumble' ? window.size_ms : window.slide_ms;
     this.perRow = Math.ceil(this.size / this.slide);
+    // Room for a row's windows and two more held open by the watermark's lag.
+    this.ways = 1 << Math.ceil(Math.log2(this.perRow + 2));
+    this.pool = new SlotPool(this.folder.calls);
   }
 
   /** Open (window, key) states. */
   get openGroups(): number {
-    let n = 0;
-    for (const b of this.windows.values()) n += b.groups.size;
-    return n;
+    return this.pool.size;
   }
 
   process(batch: arrow.RecordBatch): arrow.RecordBatch | null {
@@ -92,30 +99,42 @@ export class FixedWindowAggregate extends WindowOperatorBase {
 
     const keys = this.batchKeys(batch);
     const gid = keys.gid;
+    const groups = keys.count;
     const base = lo - perRow + 1;
-    this.pairs.reset(base, hi - base + 1, keys.count);
-    const locals: GroupState[] = [this.newState()];
+    // Dense: the pair (window w, key g) is entry (w - base) * groups + g, so a row's pair for its
+    // k-th window is its newest window's entry minus k * groups.
+    const table = this.pairs.reset(base, hi - base + 1, groups);
+    const entry = table ? new Int32Array(n) : null;
+    if (entry) for (let i = 0; i < n; i++) entry[i] = (newest[i]! - base) * groups + gid[i]!;
+    // The first window the watermark has not completed; rows past the end of their oldest window
+    // exist only when size is not a multiple of slide.
+    const firstOpen = Math.floor((watermark - size + 1) / slide) + 1;
+    const ragged = size % slide !== 0;
+    const locals: number[] = [0];
     const gids: Int32Array[] = [];
     for (let k = 0; k < perRow; k++) {
       const into = new Int32Array(n);
+      const minNewest = firstOpen + k;
+      const shift = k * groups;
+      const checkEnd = ragged && k === perRow - 1;
       for (let i = 0; i < n; i++) {
         const w0 = newest[i]!;
-        if (w0 !== w0) continue;
-        const w = w0 - k;
-        const end = w * slide + size;
-        // The row is past this window (size not a multiple of slide), or the window is complete.
-        if (end <= t[i]! || end - 1 <= watermark) continue;
-        const g = gid[i]!;
-        let local = this.pairs.get(w, g);
+        if (!(w0 >= minNewest)) continue; // NaN too
+        if (checkEnd && (w0 - k) * slide + size <= t[i]!) continue;
+        let local = entry ? table![entry[i]! - shift]! : this.pairs.get(w0 - k, gid[i]!);
         if (local === 0) {
-          local = locals.push(this.stateOf(w, g, keys)) - 1;
-          this.pairs.set(w, g, local);
+          local = locals.push(this.slotOf(w0 - k, gid[i]!, keys)) - 1;
+          if (entry) table![entry[i]! - shift] = local;
+          else this.pairs.set(w0 - k, gid[i]!, local);
         }
         into[i] = local;
       }
       gids.push(into);
     }
-    this.folder.fold(locals, gids, this.folder.readArgs(batch));
+    const slots = Int32Array.from(locals);
+    const running = this.pool.gather(slots);
+    this.folder.run(running, gids, this.folder.readArgs(batch), slots.length);
+    this.pool.scatter(slots, running);
     return null;
   }
 
@@ -127,14 +146,19 @@ export class FixedWindowAggregate extends WindowOperatorBase {
     while (closing < this.open.length && this.open[closing]! * slide + size - 1 <= watermarkMs) closing++;
     if (closing === 0) return null;
     const rows = new ClosedRows();
+    const slots: number[] = [];
     for (const w of this.open.splice(0, closing)) {
       const bucket = this.windows.get(w)!;
       this.windows.delete(w);
-      const ids = [...bucket.groups.keys()].sort((a, b) => this.keys.compare(a, b));
-      for (const id of ids) rows.push(id, w * slide, w * slide + size, bucket.groups.get(id)!);
+      const ids = [...bucket.slots.keys()].sort((a, b) => this.keys.compare(a, b));
+      for (const id of ids) {
+        rows.push(id, w * slide, w * slide + size);
+        slots.push(bucket.slots.get(id)!);
+      }
     }
-    const out = rows.toBatch(this.outputSchema, this.keys, this.folder);
-    for (const id of rows.keyIds) this.keys.unref(id);
+    const closed = Int32Array.from(slots);
+    const out = rows.toBatch(this.outputSchema, this.keys, this.folder.columns(this.pool.read(closed)));
+    for (const slot of closed) this.drop(slot);
     return out;
   }
 
@@ -142,10 +166,10 @@ export class FixedWindowAggregate extends WindowOperatorBase {
     const byKey = new Map<number, WindowEntry[]>();
     for (const w of this.open) {
       const start = w * this.slide;
-      for (const [id, s] of this.windows.get(w)!.groups) {
+      for (const [id, slot] of this.windows.get(w)!.slots) {
         let list = byKey.get(id);
         if (!list) byKey.set(id, (list = []));
-        list.push([start, start + this.size, this.codec.encode(s)]);
+        list.push([start, start + this.size, this.codec.encode(this.pool.state(slot))]);
       }
     }
     const out: KeyedSnapshot = {};
@@ -157,6 +181,8 @@ export class FixedWindowAggregate extends WindowOperatorBase {
   restore(snapshots: KeyedSnapshot[]): void {
     this.windows.clear();
     this.open = [];
+    this.recent = new Int32Array(0);
+    this.pool.clear();
     this.keys.clear();
     const range = this.ownedRange();
     this.watermark = restoredWatermark(snapshots, range);
@@ -169,29 +195,54 @@ export class FixedWindowAggregate extends WindowOperatorBase {
           throw new InternalError(`window [${start}, ${end}) in the snapshot does not fit windows of size ${this.size} ms sliding by ${this.slide} ms`);
         }
         const bucket = this.windows.get(w) ?? this.openWindow(w);
-        if (bucket.groups.has(id)) throw new InternalError(`window [${start}, ${end}) appears twice for key ${JSON.stringify(key)}`);
-        bucket.groups.set(id, { ...this.codec.decode(data), keyId: id });
-        this.keys.ref(id);
+        if (bucket.slots.has(id)) throw new InternalError(`window [${start}, ${end}) appears twice for key ${JSON.stringify(key)}`);
+        const slot = this.newSlot(id, w, bucket);
+        this.pool.load(slot, this.codec.decode(data));
       }
     }
   }
 
-  /** The state of window w for the batch's key g, made when new. */
-  private stateOf(w: number, g: number, keys: BatchKeys): WindowGroup {
-    const bucket = this.windows.get(w);
+  /** The slot of window w for the batch's key g, made when new. */
+  private slotOf(w: number, g: number, keys: BatchKeys): number {
     const known = keys.find(g);
-    const found = known >= 0 ? bucket?.groups.get(known) : undefined;
-    if (found) return found;
-    const keyId = keys.intern(g);
-    const fresh = this.newState();
-    const state: WindowGroup = { nums: fresh.nums, texts: fresh.texts, sets: fresh.sets, seen: 0, keyId };
-    (bucket ?? this.openWindow(w)).groups.set(keyId, state);
+    if (known >= 0) {
+      const at = known * this.ways + (w & (this.ways - 1));
+      const cached = at < this.recent.length ? this.recent[at]! - 1 : -1;
+      if (cached >= 0 && this.pool.windows[cached] === w) return cached;
+      const found = this.windows.get(w)?.slots.get(known);
+      if (found !== undefined) {
+        this.recent[at] = found + 1;
+        return found;
+      }
+    }
+    return this.newSlot(keys.intern(g), w, this.windows.get(w) ?? this.openWindow(w));
+  }
+
+  private newSlot(keyId: number, w: number, bucket: Bucket): number {
+    const slot = this.pool.alloc(keyId, w);
+    bucket.slots.set(keyId, slot);
     this.keys.ref(keyId);
-    return state;
+    const at = keyId * this.ways + (w & (this.ways - 1));
+    if (at >= this.recent.length) {
+      const grown = new Int32Array(Math.max(at + 1, 2 * this.recent.length, 1024));
+      grown.set(this.recent);
+      this.recent = grown;
+    }
+    this.recent[at] = slot + 1;
+    return slot;
+  }
+
+  /** Frees a closed window's slot (and its key, when no other window holds it). */
+  private drop(slot: number): void {
+    const keyId = this.pool.keyIds[slot]!;
+    const at = keyId * this.ways + (this.pool.windows[slot]! & (this.ways - 1));
+    if (this.recent[at] === slot + 1) this.recent[at] = 0;
+    this.pool.release(slot);
+    this.keys.unref(keyId);
   }
 
   private openWindow(w: number): Bucket {
-    const bucket: Bucket = { w, groups: new Map() };
+    const bucket: Bucket = { w, slots: new Map() };
     this.windows.set(w, bucket);
     // Usually the newest window: search from the end.
     let i = this.open.length;

@@ -5,13 +5,15 @@
 // it (reference counted) and its id is then reused.
 //
 // Values come from the key string (aggregate/keys.ts encodes it, decodeKey reads it back) once
-// per new key, not per row.
+// per new key, not per row. Batches find their keys through an index over the keys' row hashes,
+// comparing the row's buffers with the stored values, so a known key costs no key string; the
+// string map stays the authority (restored keys enter the index once a row shows their hash).
 
 import type * as arrow from 'apache-arrow';
 import { makeColumn, makeUtf8Column } from '../../dataflow/arrow/index.js';
 import { InternalError } from '../../errors.js';
-import { decodeKey } from '../aggregate/keys.js';
-import { compareBytes, encode } from '../../sql/expr/utf8.js';
+import { decodeKey, type KeyColumns } from '../aggregate/keys.js';
+import { compareBytes, encode, equalBytes } from '../../sql/expr/utf8.js';
 import type { FieldType } from '../../types.js';
 
 /** One key column over all ids. */
@@ -33,6 +35,12 @@ export class KeyTable {
   private readonly free: number[] = [];
   private readonly stores: Store[];
   private capacity = 0;
+  /** Open addressing over row hashes: id + 1 per slot, 0 = empty. */
+  private index = new Int32Array(1024);
+  private indexed = 0;
+  /** Per id: its row hash, and whether it is in the index. */
+  private hashes = new Int32Array(0);
+  private hashed = new Uint8Array(0);
 
   constructor(private readonly types: readonly FieldType[]) {
     this.stores = types.map((type) => ({ type, valid: new Uint8Array(0), ints: new Int32Array(0), floats: new Float64Array(0), texts: [] }));
@@ -48,8 +56,31 @@ export class KeyTable {
     return this.ids.get(key) ?? -1;
   }
 
-  /** The key's id, made (unreferenced) when new; `keyGroup` is the key's group. */
-  intern(key: string, keyGroup: number): number {
+  /** The id of the key in row `row` of `cols` (its hash `hash`) when the index knows it, else -1. */
+  findRow(hash: number, cols: KeyColumns, row: number): number {
+    const mask = this.index.length - 1;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const entry = this.index[slot]!;
+      if (entry === 0) return -1;
+      const id = entry - 1;
+      if (this.hashes[id] === (hash | 0) && this.sameRow(id, cols, row)) return id;
+    }
+  }
+
+  /** Puts a key the string map found into the index under its row hash. */
+  addHash(id: number, hash: number): void {
+    if (this.hashed[id]) return;
+    if (2 * (this.indexed + 1) > this.index.length) this.rebuild(2 * this.index.length);
+    this.hashes[id] = hash;
+    this.hashed[id] = 1;
+    this.insert(id);
+  }
+
+  /**
+   * The key's id, made (unreferenced) when new; `keyGroup` is the key's group, `hash` its row
+   * hash when known (restore knows only the string).
+   */
+  intern(key: string, keyGroup: number, hash?: number): number {
     const known = this.ids.get(key);
     if (known !== undefined) return known;
     const id = this.free.pop() ?? this.grow();
@@ -59,6 +90,8 @@ export class KeyTable {
     this.refs[id] = 0;
     const values = decodeKey(key, this.types);
     this.stores.forEach((s, c) => write(s, id, values[c]!));
+    this.hashed[id] = 0;
+    if (hash !== undefined) this.addHash(id, hash);
     return id;
   }
 
@@ -72,6 +105,7 @@ export class KeyTable {
     if (--this.refs[id]! > 0) return;
     if (this.refs[id]! < 0) throw new InternalError(`window key ${id} released more often than held`);
     this.ids.delete(this.names[id]!);
+    if (this.hashed[id]) this.unindex(id);
     for (const s of this.stores) if (s.type === 'utf8') s.texts[id] = null;
     this.free.push(id);
   }
@@ -162,6 +196,10 @@ export class KeyTable {
 
   /** Forgets every key (restore starts from here). */
   clear(): void {
+    this.index = new Int32Array(1024);
+    this.indexed = 0;
+    this.hashes = new Int32Array(0);
+    this.hashed = new Uint8Array(0);
     this.ids.clear();
     this.names = [];
     this.groups = [];
@@ -171,13 +209,54 @@ export class KeyTable {
     for (const s of this.stores) [s.valid, s.ints, s.floats, s.texts] = [new Uint8Array(0), new Int32Array(0), new Float64Array(0), []];
   }
 
+  private sameRow(id: number, cols: KeyColumns, row: number): boolean {
+    return sameRowOf(this.stores, id, cols, row);
+  }
+
+  private insert(id: number): void {
+    const mask = this.index.length - 1;
+    let slot = this.hashes[id]! & mask;
+    while (this.index[slot] !== 0) slot = (slot + 1) & mask;
+    this.index[slot] = id + 1;
+    this.indexed++;
+  }
+
+  /** Removes id from the index, shifting later entries of its probe run back (no tombstones). */
+  private unindex(id: number): void {
+    const index = this.index;
+    const mask = index.length - 1;
+    let hole = this.hashes[id]! & mask;
+    while (index[hole] !== id + 1) {
+      if (index[hole] === 0) throw new InternalError(`window key ${id} is missing from the hash index`);
+      hole = (hole + 1) & mask;
+    }
+    index[hole] = 0;
+    for (let j = (hole + 1) & mask; index[j] !== 0; j = (j + 1) & mask) {
+      const home = this.hashes[index[j]! - 1]! & mask;
+      // Entry j may move into the hole unless its home lies cyclically in (hole, j].
+      const stays = hole < j ? home > hole && home <= j : home > hole || home <= j;
+      if (stays) continue;
+      index[hole] = index[j]!;
+      index[j] = 0;
+      hole = j;
+    }
+    this.hashed[id] = 0;
+    this.indexed--;
+  }
+
+  private rebuild(size: number): void {
+    this.index = new Int32Array(size);
+    this.indexed = 0;
+    for (const id of this.ids.values()) if (this.hashed[id]) this.insert(id);
+  }
+
   /** Doubles the id space; returns the first new id, the rest go on the free list. */
   private grow(): number {
     const from = this.capacity;
     const to = Math.max(64, 2 * from);
-    const refs = new Int32Array(to);
-    refs.set(this.refs);
-    this.refs = refs;
+    this.refs = resized(this.refs, to);
+    this.hashes = resized(this.hashes, to);
+    this.hashed = resized(this.hashed, to);
     for (const s of this.stores) {
       s.valid = resized(s.valid, to);
       if (s.type === 'float64') s.floats = resized(s.floats, to);
@@ -187,6 +266,41 @@ export class KeyTable {
     for (let id = to - 1; id > from; id--) this.free.push(id);
     return from;
   }
+}
+
+/** Row `row` of `cols` holds the key of id `id` (nulls equal, NaN equals NaN, -0 equals 0, as keys.ts). */
+function sameRowOf(stores: Store[], id: number, cols: KeyColumns, row: number): boolean {
+  for (let c = 0; c < stores.length; c++) {
+    const s = stores[c]!;
+    const col = cols.column(c);
+    const valid = col.valid ? (col.valid[(col.off + row) >> 3]! >> ((col.off + row) & 7)) & 1 : 1;
+    if (valid !== s.valid[id]) return false;
+    if (!valid) continue;
+    switch (s.type) {
+      case 'int32':
+        if (col.ints[row] !== s.ints[id]) return false;
+        break;
+      case 'bool':
+        if (((col.bytes[(col.off + row) >> 3]! >> ((col.off + row) & 7)) & 1) !== s.ints[id]) return false;
+        break;
+      case 'int64':
+      case 'timestamp':
+        if (col.ints[2 * row] !== s.ints[2 * id] || col.ints[2 * row + 1] !== s.ints[2 * id + 1]) return false;
+        break;
+      case 'float64': {
+        const a = col.floats[row]!;
+        const b = s.floats[id]!;
+        if (a !== b && (a === a || b === b)) return false;
+        break;
+      }
+      case 'utf8': {
+        const t = s.texts[id]!;
+        if (!equalBytes(col.bytes, col.ints[row]!, col.ints[row + 1]!, t, 0, t.length)) return false;
+        break;
+      }
+    }
+  }
+  return true;
 }
 
 function resized<T extends Uint8Array | Int32Array | Float64Array>(a: T, length: number): T {

@@ -12,18 +12,23 @@ export class PairIndex {
   private base = 0;
   private keys = 0;
 
-  /** Starts a batch whose windows are base .. base + span - 1 and whose keys are 0 .. keys - 1. */
-  reset(base: number, span: number, keys: number): void {
+  /**
+   * Starts a batch whose windows are base .. base + span - 1 and whose keys are 0 .. keys - 1.
+   * Returns the dense table (entry (w - base) * keys + g, zeroed) for callers that index it
+   * themselves, or null when the batch uses the maps (get/set).
+   */
+  reset(base: number, span: number, keys: number): Int32Array | null {
     this.base = base;
     this.keys = keys;
     const size = span * keys;
     if (size > DENSE_LIMIT) {
       this.map = new Map();
-      return;
+      return null;
     }
     this.map = null;
     if (this.table.length < size) this.table = new Int32Array(Math.max(size, 2 * this.table.length));
     else this.table.fill(0, 0, size);
+    return this.table;
   }
 
   /** The pair's local id, 0 when it has none yet. */

@@ -134,8 +134,8 @@ export class SessionWindowAggregate extends WindowOperatorBase {
     if (closing.length === 0) return null;
     closing.sort((a, b) => a.last - b.last || this.keys.compare(a.keyId, b.keyId));
     const rows = new ClosedRows();
-    for (const s of closing) rows.push(s.keyId, s.first, s.last + gap, s);
-    const out = rows.toBatch(this.outputSchema, this.keys, this.folder);
+    for (const s of closing) rows.push(s.keyId, s.first, s.last + gap);
+    const out = rows.toBatch(this.outputSchema, this.keys, this.folder.columns(this.folder.gather(closing)));
     for (const s of closing) this.keys.unref(s.keyId);
     return out;
   }

@@ -60,8 +60,10 @@ export function defineTable(stmt: CreateTableStmt, prepared: PreparedStatement, 
   const role = options.oneOf('type', ['source', 'sink'] as const);
   const where = { at, prefix: ctx.prefix };
 
-  let source: SourcePlan | SqlError = new SqlError(`table "${name}" (connector '${connector}') cannot be read; it is a sink`, at);
-  if (canRead(connector) && role !== 'sink') {
+  const readable = canRead(connector) && role !== 'sink';
+  const writable = canWrite(connector) && role !== 'source';
+  let source: SourcePlan | SqlError = new SqlError(role === 'sink' ? "it is declared type = 'sink'" : `connector '${connector}' only writes (it is a sink)`, at);
+  if (readable) {
     source = attempt(() => {
       const schema = fixed ?? (declared && { fields: declared });
       const spec = sourceSpec(connector, options, schema, where);
@@ -70,8 +72,8 @@ export function defineTable(stmt: CreateTableStmt, prepared: PreparedStatement, 
   } else if (prepared.watermarks.length > 0) {
     throw new SqlError('WATERMARK FOR only applies to tables that are read', prepared.watermarks[0]!.pos, true);
   }
-  let sink: SinkSpec | SqlError = new SqlError(`table "${name}" (connector '${connector}') cannot be written to; it is a source`, at);
-  if (canWrite(connector) && role !== 'source') sink = attempt(() => sinkSpec(connector, options, where));
+  let sink: SinkSpec | SqlError = new SqlError(role === 'source' ? "it is declared type = 'source'" : `connector '${connector}' only reads (it is a source)`, at);
+  if (writable) sink = attempt(() => sinkSpec(connector, options, where));
   // Event time options belong to reading; when reading failed early they were not looked at.
   if (canRead(connector)) for (const key of SOURCE_OPTIONS) if (options.values.has(key)) options.get(key);
 
@@ -80,8 +82,8 @@ export function defineTable(stmt: CreateTableStmt, prepared: PreparedStatement, 
   // A table that can be neither read nor written is broken now, not at its first use; so is one
   // meant to be read (it declares event time or type = 'source') whose reading fails.
   const meantToRead = role === 'source' || prepared.watermarks.length > 0 || options.values.has('event_time_field');
-  if (source instanceof SqlError && (sink instanceof SqlError || meantToRead) && canRead(connector)) throw source;
-  if (source instanceof SqlError && sink instanceof SqlError) throw sink;
+  if (readable && source instanceof SqlError && (!writable || sink instanceof SqlError || meantToRead)) throw source;
+  if (writable && sink instanceof SqlError && (!readable || source instanceof SqlError)) throw sink;
   return { name, at, connector, declared, source, sink };
 }
 

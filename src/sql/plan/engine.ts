@@ -4,7 +4,7 @@
 
 import { ValidationError } from '../../errors.js';
 import { compileAggregateCall } from '../../operators/aggregate/calls.js';
-import type { Field, FieldType, Schema } from '../../types.js';
+import type { Field, Schema } from '../../types.js';
 import { compileCondition, compileProjection, type UdfRegistry } from '../expr/index.js';
 import { Reported, type Problems } from '../problems.js';
 import { offsetOf } from '../text-map.js';
@@ -44,11 +44,6 @@ export function checkCondition(cond: Snippet, input: Schema, ctx: EngineContext)
   return cond.text;
 }
 
-/** The type of an expression (join keys), or undefined after reporting. */
-export function typeOf(expr: Snippet, input: Schema, ctx: EngineContext): FieldType | undefined {
-  return report(ctx, expr, () => compileProjection(expr.text, input, undefined, { udfs: ctx.udfs }))?.type;
-}
-
 /** The field an aggregate item (`fn(arg) AS name`) produces; `at` is where the call is in the query. */
 export function aggregateField(text: string, input: Schema, at: number, ctx: EngineContext): Field | undefined {
   try {
@@ -61,8 +56,10 @@ export function aggregateField(text: string, input: Schema, at: number, ctx: Eng
   }
 }
 
+/** `expr AS name`, or just the column when it keeps its name. */
 export function asText(expr: Snippet, name: string): string {
-  return `${expr.text} AS ${quoteName(name)}`;
+  const quoted = quoteName(name);
+  return expr.text === quoted ? quoted : `${expr.text} AS ${quoted}`;
 }
 
 function report<T>(ctx: EngineContext, expr: Snippet, step: () => T): T | undefined {

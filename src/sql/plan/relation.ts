@@ -35,16 +35,6 @@ export interface Relation {
   updating: boolean;
 }
 
-/** The columns a node's output schema has, unqualified, labelled by their names. */
-export function plainColumns(node: LogicalNode, hidden: string[] = []): Column[] {
-  return node.outputSchema.fields.map((field) => ({
-    name: field.name,
-    label: field.name,
-    field,
-    ...(hidden.includes(field.name) ? { hidden: true } : {}),
-  }));
-}
-
 /** The relation seen through a FROM alias: every column gets that qualifier (or none). */
 export function requalify(rel: Relation, qualifier: string | undefined): Relation {
   return {

@@ -22,6 +22,8 @@ export function nameParts(node: Node, autoQuoted: Set<number>): NamePart[] | und
     const at = startOf(node);
     return [{ name: node.name, quoted: node.text.startsWith('"') && !autoQuoted.has(at), at }];
   }
+  // The parser reads keyword-like names without parentheses (`user`, `current_date`) as calls.
+  if (node.type === 'func_call' && !node.args && node.name.type === 'identifier') return nameParts(node.name, autoQuoted);
   if (node.type === 'member_expr' && node.property.type === 'identifier') {
     const head = nameParts(node.object as Node, autoQuoted);
     const tail = nameParts(node.property, autoQuoted);
@@ -71,16 +73,6 @@ export function resolveName(rel: Relation, parts: NamePart[]): Resolved {
   }
   const names = visible(rel).map((c) => (c.qualifier ? `${c.qualifier}.${c.label}` : c.label));
   throw new SqlError(`unknown column "${text}" (columns: ${names.join(', ') || 'none'})`, at);
-}
-
-/** Resolves to one column; a struct is an error here. */
-export function resolveColumn(rel: Relation, parts: NamePart[]): Column {
-  const r = resolveName(rel, parts);
-  if (r.kind === 'column') return r.column;
-  throw new SqlError(
-    `"${partsText(parts)}" is a group of columns (${r.columns.map((c) => c.label).join(', ')}); name one of them, e.g. ${partsText(parts)}.${r.columns[0]!.label.slice(r.label.length + 1)}`,
-    parts[0]!.at,
-  );
 }
 
 function ambiguous(text: string, hits: Column[], at: number): SqlError {

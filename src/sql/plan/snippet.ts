@@ -2,6 +2,8 @@
 // generated pieces (quoted column names, aggregate columns). Each piece remembers the query
 // offset it stands for, so an engine error at column N of the text points back into the query.
 
+import { tokenize } from '../lexer.js';
+
 export interface Piece {
   text: string;
   /** Offset in the edited query text this piece stands for (copied pieces: of its first char). */
@@ -18,7 +20,18 @@ export class Snippet {
 
   /** Copies query text [start, end) from the flattened query (comments and line breaks blanked). */
   static copy(flat: string, start: number, end: number): Snippet {
-    return new Snippet([{ text: flat.slice(start, end), at: start, copied: true }]);
+    // Runs of blanks (line breaks, comments) outside literals shrink to one space; the text
+    // between them maps 1:1.
+    const pieces: Piece[] = [];
+    const text = flat.slice(start, end);
+    let at = 0;
+    for (const t of tokenize(text)) {
+      if (t.kind !== 'ws' || t.text.length < 2) continue;
+      pieces.push({ text: `${text.slice(at, t.start)} `, at: start + at, copied: true });
+      at = t.end;
+    }
+    pieces.push({ text: text.slice(at), at: start + at, copied: true });
+    return new Snippet(pieces);
   }
 
   static make(text: string, at: number): Snippet {

@@ -68,12 +68,14 @@ export function translate(node: Node, scope: Scope, ctx: TranslateContext): Snip
 }
 
 function visit(node: Node, scope: Scope, ctx: TranslateContext, reps: Replacement[]): void {
-  const replace = (n: Node, text: string) => reps.push({ start: startOf(n), end: endOf(n), text });
+  const replace = (n: Node, text: string): void => {
+    reps.push({ start: startOf(n), end: endOf(n), text });
+  };
   if (scope.whole && node.type !== 'identifier' && !node.type.endsWith('literal')) {
     const hit = scope.whole(node);
     if (hit !== undefined) return replace(node, hit);
   }
-  const parts = nameParts(node, ctx.q.autoQuoted) ?? (node.type === 'func_call' && !node.args && node.name.type === 'identifier' ? nameParts(node.name, ctx.q.autoQuoted) : undefined);
+  const parts = nameParts(node, ctx.q.autoQuoted);
   if (parts) {
     const r = scope.ref(parts, node);
     if ('text' in r) return replace(node, r.text);
@@ -86,13 +88,14 @@ function visit(node: Node, scope: Scope, ctx: TranslateContext, reps: Replacemen
     case 'all_columns':
       throw new SqlError('* is only allowed as a select item or in count(*)', startOf(node));
     case 'func_call': {
-      if (isAggregateCall(node, ctx.udfs)) {
-        if (!scope.aggregate) throw new SqlError(`aggregate function ${callName(node)}(...) is not allowed in ${scope.where}`, startOf(node));
-        return replace(node, scope.aggregate(node));
+      const call: FuncCall = node;
+      if (isAggregateCall(call, ctx.udfs)) {
+        if (!scope.aggregate) throw new SqlError(`aggregate function ${callName(call)}(...) is not allowed in ${scope.where}`, startOf(call));
+        return replace(call, scope.aggregate(call));
       }
-      if (isWindowCall(node)) {
-        if (!scope.window) throw misplacedWindow(node, scope.where);
-        return replace(node, scope.window(node));
+      if (isWindowCall(call)) {
+        if (!scope.window) throw misplacedWindow(call, scope.where);
+        return replace(call, scope.window(call));
       }
       if (node.over) throw new SqlError('window functions (OVER ...) are not supported', startOf(node.over));
       for (const arg of node.args ? (node.args.expr.args.items as Node[]) : []) visit(arg, scope, ctx, reps);
@@ -116,8 +119,6 @@ function visit(node: Node, scope: Scope, ctx: TranslateContext, reps: Replacemen
     case 'paren_expr':
       if (node.expr.type === 'select_stmt' || node.expr.type === 'compound_select_stmt') throw new SqlError('subqueries in expressions are not supported', startOf(node));
       break;
-    case 'exists_expr':
-      throw new SqlError('EXISTS (subquery) is not supported', startOf(node));
     case 'cast_expr':
       return visit(node.args.expr.expr as Node, scope, ctx, reps);
     case 'cast_operator_expr':

@@ -1,0 +1,3 @@
+--fail=DISTINCT over an updating table
+CREATE TABLE orders (id BIGINT, amount DOUBLE, user TEXT) WITH (connector = 'nats', subject = 'orders.in');
+SELECT DISTINCT user, c FROM (SELECT user, count(*) AS c FROM orders GROUP BY user);

@@ -1,0 +1,3 @@
+--fail=the nexmark connector has no column "foo"
+CREATE TABLE n (foo BIGINT) WITH (connector = 'nexmark');
+SELECT * FROM n;
