@@ -70,6 +70,6 @@ export const scheduleActor = (deps: ControllerDeps) =>
   fromPromise<unknown, JobContext>(async ({ input }) => {
     const spec = effectiveSpec(input);
     const restore = deps.restorePointOf(input.job_id);
-    const run = await scheduleRun(deps, { job_id: input.job_id, run_id: input.run_id, spec, plan: compileJob(spec), ...(restore ? { restore } : {}) });
+    const run = await scheduleRun(deps, { job_id: input.job_id, run_id: input.run_id, spec, plan: compileJob(spec, deps.prefix), ...(restore ? { restore } : {}) });
     return { run_id: run.runId, assignments: run.assignments };
   });

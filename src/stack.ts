@@ -38,8 +38,10 @@ export interface Stack {
 
 export function spawnWorker(o: { natsUrl: string; prefix: string; slots: number; stdout: 'inherit' | 'pipe' | 'ignore'; logLevel: string; env?: NodeJS.ProcessEnv }): ChildProcess {
   if (!existsSync(CLI_ENTRY)) throw new InternalError(`${CLI_ENTRY} is missing: run \`npm run build\` first`);
-  // The IPC channel ties the worker's life to ours: it exits when we go, however we go.
+  // The IPC channel ties the worker's life to ours: it exits when we go, however we go. Its own
+  // process group keeps a terminal's Ctrl-C away from it, so a stop can still checkpoint first.
   return spawn(process.execPath, [CLI_ENTRY, 'worker', '--nats', o.natsUrl, '--prefix', o.prefix, '--slots', String(o.slots)], {
+    detached: true,
     stdio: ['ignore', o.stdout, 'inherit', 'ipc'],
     env: { ...process.env, RIVULET_LOG_LEVEL: process.env.RIVULET_LOG_LEVEL ?? o.logLevel, ...o.env },
   });

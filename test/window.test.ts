@@ -335,6 +335,16 @@ describe('window_aggregate: tumble and hop', () => {
     }
   }
 
+  it('takes a batch spread over more windows than its dense pair table holds', () => {
+    const next = rng(17);
+    const rows: Row[] = Array.from({ length: 3000 }, () => ({ user: `u${Math.floor(next() * 400)}`, amount: 1, ts: T0 + Math.floor(next() * 400_000) }));
+    for (const window of [{ kind: 'tumble', size_ms: 1 }, { kind: 'hop', slide_ms: 1, size_ms: 3 }] as const) {
+      const events: Event[] = [{ rows }, { watermark: T0 + 1_000_000 }];
+      const got = drive(spec(window, ['user'], ['count(*) AS n', 'sum(amount) AS total']), events);
+      expect(got.rows).toEqual(only({ rows: offlineFixed(window, ['user'], events), late: 0 }, ['user', 'window_start', 'window_end', 'n', 'total']).rows);
+    }
+  });
+
   it('emits a window exactly when the watermark reaches end - 1, rows ordered by window end then key', () => {
     const s = spec({ kind: 'tumble', size_ms: 10 }, ['user'], ['count(*) AS n']);
     const op = windowAggregateOperator(s, SCHEMA, { subtaskIndex: 0, parallelism: 1 });

@@ -5,7 +5,6 @@
 import type { Msg, NatsConnection } from '@nats-io/nats-core';
 import { Svcm, type Service } from '@nats-io/services';
 import type { Logger } from 'pino';
-import { InternalError } from '../errors.js';
 import { prepareJobBody } from '../spec/sql-spec.js';
 import {
   JOB_OPS,
@@ -63,7 +62,7 @@ export interface JobApi {
    * Forgets a job at rest (Stopped, Finished, Failed): its record, checkpoints and savepoints.
    * Optional until the controller implements it; without it `jobs.delete` answers 500.
    */
-  delete?(jobId: string): Promise<DeleteJobResponse>;
+  delete(jobId: string): Promise<DeleteJobResponse>;
 }
 
 export const SERVICE_VERSION = '0.1.0';
@@ -106,7 +105,6 @@ function jobHandlers(api: JobApi): Record<JobOp, Handler> {
     },
     delete: (body) => {
       const jobId = parseJobId(body);
-      if (!api.delete) throw new InternalError('this controller cannot delete jobs yet');
       return api.delete(jobId);
     },
   };

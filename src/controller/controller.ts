@@ -169,6 +169,15 @@ export async function startController(o: ControllerOptions): Promise<ControllerH
     runs: deps.runs,
     store,
     createJob: (spec: JobSpec) => factory.create(`job-${randomUUID()}`, spec),
+    forget: async (job) => {
+      job.checkpoints.stopPeriodic();
+      job.actor.stop();
+      jobs.delete(job.job_id);
+      await jobStore.delete(job.job_id);
+      await store.deleteJob(job.job_id);
+      // Commit markers of its exactly-once sinks (keys `<job_id>.<task>.<subtask>.<epoch>`).
+      await deps.jsm.streams.purge(`KV_${s.buckets.sinkCommits}`, { filter: `$KV.${s.buckets.sinkCommits}.${job.job_id}.>` }).catch(() => undefined);
+    },
   });
   const service: Service = await startApiService(nc, prefix, api, log);
 

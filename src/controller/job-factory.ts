@@ -3,7 +3,7 @@
 // persistence.
 
 import { createActor, type Actor } from 'xstate';
-import { compileActor, effectiveSpec } from '../../actors/compile.js';
+import { compileActorFor, effectiveSpec } from '../../actors/compile.js';
 import { finishActor } from '../../actors/finish.js';
 import { scheduleActor } from '../../actors/schedule.js';
 import { teardownActor } from '../../actors/teardown.js';
@@ -33,7 +33,7 @@ export class JobFactory {
     private readonly syncRun: () => (job: JobRecord) => void,
   ) {
     this.machine = jobMachine.provide({
-      actors: { compile: compileActor, schedule: scheduleActor(deps), teardown: teardownActor(deps), finish: finishActor(deps) },
+      actors: { compile: compileActorFor(deps.prefix), schedule: scheduleActor(deps), teardown: teardownActor(deps), finish: finishActor(deps) },
     });
   }
 

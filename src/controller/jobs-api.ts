@@ -20,6 +20,8 @@ export interface JobsApiDeps {
   runs: Map<string, JobRun>;
   store: CheckpointStore;
   createJob(spec: JobSpec): JobRecord;
+  /** Removes a job at rest for good: its actor, record, checkpoints, savepoints, sink markers. */
+  forget(job: JobRecord): Promise<void>;
 }
 
 export function jobsApi(d: JobsApiDeps): JobApi {
@@ -137,6 +139,13 @@ export function jobsApi(d: JobsApiDeps): JobApi {
       getJob(jobId);
       const list = await d.store.listMeta(jobId);
       return { job_id: jobId, checkpoints: list.map(toCheckpointSummary) };
+    },
+
+    async delete(jobId) {
+      const job = getJob(jobId);
+      if (!TERMINAL.has(job.state)) throw new ConflictError(`job ${jobId} is ${job.state}; stop or cancel it before deleting it`);
+      await d.forget(job);
+      return { job_id: jobId, deleted: true };
     },
 
     async checkpointDetails(jobId, epoch) {

@@ -91,9 +91,9 @@ function runFrom(operators: BatchOperator[], start: number, batch: RecordBatch, 
 function buildOperator(op: OperatorSpec, schema: PhysicalTask['inputSchema'], ctx: OperatorContext, inputSchemas?: Schema[]): BatchOperator | null {
   switch (op.kind) {
     case 'filter':
-      return filterOperator(op.condition, schema);
+      return filterOperator(op.condition, schema, ctx.udfs);
     case 'project':
-      return projectOperator(op.expressions, schema);
+      return projectOperator(op.expressions, schema, ctx.udfs);
     case 'aggregate':
       return aggregateOperator(op.group_by, op.aggregates, schema, ctx, { updating: op.updating, ttlMs: op.ttl_ms });
     case 'join': {

@@ -2,12 +2,12 @@
 
 import type { RecordBatch } from 'apache-arrow';
 import { filterBatch } from '../dataflow/arrow/index.js';
-import { compileCondition } from '../sql/expr/index.js';
+import { compileCondition, type UdfRegistry } from '../sql/expr/index.js';
 import type { Schema } from '../types.js';
 import type { BatchOperator } from './types.js';
 
-export function filterOperator(condition: string, input: Schema): BatchOperator {
-  const expr = compileCondition(condition, input);
+export function filterOperator(condition: string, input: Schema, udfs?: UdfRegistry): BatchOperator {
+  const expr = compileCondition(condition, input, undefined, { udfs });
   return {
     name: 'filter',
     outputSchema: input,

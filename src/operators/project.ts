@@ -2,12 +2,12 @@
 
 import type { RecordBatch } from 'apache-arrow';
 import { batchFromColumns } from '../dataflow/arrow/index.js';
-import { compileProjection } from '../sql/expr/index.js';
+import { compileProjection, type UdfRegistry } from '../sql/expr/index.js';
 import type { Schema } from '../types.js';
 import type { BatchOperator } from './types.js';
 
-export function projectOperator(expressions: string[], input: Schema): BatchOperator {
-  const items = expressions.map((text) => compileProjection(text, input));
+export function projectOperator(expressions: string[], input: Schema, udfs?: UdfRegistry): BatchOperator {
+  const items = expressions.map((text) => compileProjection(text, input, undefined, { udfs }));
   const outputSchema: Schema = {
     fields: items.map((e) => ({ name: e.outputName, type: e.type, nullable: e.nullable })),
   };

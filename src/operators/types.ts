@@ -2,6 +2,7 @@
 // part in checkpoints: their keyed state is snapshotted and restored by key group.
 
 import type { RecordBatch } from 'apache-arrow';
+import type { UdfRegistry } from '../sql/expr/index.js';
 import type { Schema } from '../types.js';
 
 /** Where an operator instance runs: which key groups it owns follows from these. */
@@ -10,6 +11,8 @@ export interface OperatorContext {
   parallelism: number;
   /** Counts rows dropped because they arrived after the watermark had passed their window. */
   onLateRows?(n: number): void;
+  /** The job's user-defined functions, for the expressions operators compile. */
+  udfs?: UdfRegistry;
 }
 
 /** Keyed state split by key group (0..KEY_GROUPS-1), values msgpack-able. */

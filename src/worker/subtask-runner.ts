@@ -20,6 +20,7 @@ import { subjects, type CheckpointAckMsg, type DeployMsg, type StopMode, type Su
 import { BadRecordLog } from './bad-records.js';
 import { TaskOutputs } from './outputs.js';
 import { RestoredState } from './restore.js';
+import { cachedUdfs } from '../spec/sql-spec.js';
 import { EventTimeTracker, WATERMARK_INTERVAL_MS } from './event-time.js';
 import { Serial } from './serial.js';
 
@@ -75,6 +76,8 @@ export class SubtaskRunner {
         onLateRows: (n) => {
           this.metrics.late_records += n;
         },
+        // Loaded by the worker before deploying (see worker.ts).
+        udfs: deploy.spec.udfs === undefined ? undefined : cachedUdfs(deploy.spec.udfs),
       },
       schemas.length > 0 ? schemas : undefined,
     );

@@ -24,6 +24,7 @@ import {
   type WorkerCommand,
 } from '../wire.js';
 import { CheckpointStore } from '../checkpoint/store.js';
+import { loadUdfsCached } from '../spec/sql-spec.js';
 import type { RunnerDeps } from './subtask-runner.js';
 
 export interface WorkerOptions {
@@ -66,6 +67,8 @@ export async function startWorker(o: WorkerOptions): Promise<WorkerHandle> {
 
   async function deploy(cmd: DeployMsg): Promise<void> {
     const started: SubtaskActor[] = [];
+    // The job's UDF module (TypeScript source in the spec) is loaded once per worker process.
+    if (cmd.spec.udfs !== undefined) await loadUdfsCached(cmd.spec.udfs);
     try {
       for (const a of cmd.assignments) {
         const task = cmd.plan.tasks.find((t) => t.task_id === a.task_id);

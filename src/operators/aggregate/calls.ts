@@ -34,6 +34,11 @@ export interface AggregateCall {
   readonly nullable: boolean;
 }
 
+/** min/max of text: its running value is bytes, kept apart from the numbers. */
+export function isText(call: AggregateCall): boolean {
+  return (call.fn === 'min' || call.fn === 'max') && call.type === 'utf8';
+}
+
 const NUMERIC: readonly FieldType[] = ['int32', 'int64', 'float64'];
 const ORDERED: readonly FieldType[] = ['int32', 'int64', 'float64', 'timestamp', 'utf8'];
 

@@ -7,7 +7,7 @@
 import * as arrow from 'apache-arrow';
 import { int64AsFloat64, singleData, validityOf } from '../../dataflow/arrow/index.js';
 import { countRows, countValid, maxValues, minValues, sumValues, textMinMax } from './accumulate.js';
-import type { AggregateCall } from './calls.js';
+import { type AggregateCall, isText } from './calls.js';
 import { addDistinct, type DistinctSet } from './distinct.js';
 import { aggregateColumn } from './output.js';
 import type { GroupState } from './state.js';
@@ -137,11 +137,6 @@ export class AggregateFolder {
     else if (call.fn === 'max') maxValues(gid, x, arg.valid, off, values, counts);
     else sumValues(gid, x, arg.valid, off, values, counts);
   }
-}
-
-/** min/max of a text argument: its running value is bytes, kept apart from the numbers. */
-export function isText(call: AggregateCall): boolean {
-  return (call.fn === 'min' || call.fn === 'max') && call.type === 'utf8';
 }
 
 /** A numeric or timestamp column as doubles: zero-copy for float64 (values are sliced to row 0). */

@@ -3,7 +3,7 @@
 
 import { InternalError } from '../../errors.js';
 import type { StateCodec } from '../../state/keyed-state.js';
-import type { AggregateCall } from './calls.js';
+import { type AggregateCall, isText } from './calls.js';
 import type { DistinctSet } from './distinct.js';
 
 /** One group's running state. */
@@ -33,7 +33,7 @@ export interface StateLayout {
 export function stateLayout(calls: readonly AggregateCall[]): StateLayout {
   return {
     aggregates: calls.length,
-    hasText: calls.some((c) => (c.fn === 'min' || c.fn === 'max') && c.type === 'utf8'),
+    hasText: calls.some(isText),
     distinct: calls.flatMap((c, j) => (c.distinct ? [j] : [])),
   };
 }

@@ -4,9 +4,9 @@
 // its slots' values into dense arrays by local id, runs the kernels, and scatters them back, all
 // over typed arrays. Freed slots are reused.
 
-import type { AggregateCall } from '../aggregate/calls.js';
+import { type AggregateCall, isText } from '../aggregate/calls.js';
 import type { DistinctSet } from '../aggregate/distinct.js';
-import { type Folded, isText, type Running } from '../aggregate/fold.js';
+import type { Folded, Running } from '../aggregate/fold.js';
 import type { GroupState } from '../aggregate/state.js';
 
 export class SlotPool {

@@ -62,7 +62,10 @@ export class Snippet {
 
   /** Whitespace-normalized text, for comparing expressions (GROUP BY keys against select items). */
   get key(): string {
-    return this.text.replace(/\s+/g, ' ').replace(/\s*([(),.+\-*/%<>=|])\s*/g, '$1').trim().toLowerCase();
+    return tokenize(this.text)
+      .filter((t) => t.kind !== 'ws' && t.kind !== 'comment')
+      .map((t) => (t.kind === 'word' ? t.text.toLowerCase() : t.text))
+      .join(' ');
   }
 
   /** The start of what it stands for. */
