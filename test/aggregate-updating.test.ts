@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { JsonBatchBuilder } from '../src/dataflow/arrow/index.js';
 import { aggregateOperator, aggregateSchema } from '../src/operators/aggregate.js';
 import { compileAggregateCall } from '../src/operators/aggregate/calls.js';
+import { windowAggregateOperator } from '../src/operators/window/window-aggregate.js';
+import { emptyUdfRegistry } from '../src/sql/expr/index.js';
 import type { KeyedSnapshot } from '../src/operators/types.js';
 import type { Schema } from '../src/types.js';
 
@@ -217,5 +219,19 @@ describe('count(DISTINCT x)', () => {
     expect(compileAggregateCall('count(name)', SCHEMA).distinct).toBe(false);
     expect(() => compileAggregateCall('sum(DISTINCT amount)', SCHEMA)).toThrow(/only supported in count/);
     expect(() => compileAggregateCall('count(DISTINCT *)', SCHEMA)).toThrow();
+  });
+});
+
+describe('aggregate arguments', () => {
+  it('may call the job’s scalar UDFs (aggregate and window_aggregate)', () => {
+    const udfs = emptyUdfRegistry();
+    udfs.scalar.set('tenfold', { kind: 'scalar', name: 'tenfold', exportName: 'tenfold', args: ['float64'], returns: 'float64', nulls: 'skip', fn: (x: unknown) => Number(x) * 10 });
+    const ctx = { ...CTX, udfs };
+    const op = aggregateOperator(['user'], ['sum(tenfold(amount)) AS s'], SCHEMA, ctx);
+    expect(rowsOf(op.process(batchOf([{ user: 'a', amount: 1.5 }, { user: 'a', amount: 2 }])))).toEqual([{ user: 'a', s: 35 }]);
+    const win = windowAggregateOperator({ kind: 'window_aggregate', window: { kind: 'tumble', size_ms: 10 }, time_column: 'ts', group_by: [], aggregates: ['max(tenfold(amount)) AS m'] }, SCHEMA, ctx);
+    win.process(batchOf([{ amount: 1.5, ts: 3 }, { amount: 2, ts: 4 }]));
+    expect(rowsOf(win.onWatermark(100))).toEqual([{ window_start: 0, window_end: 10, m: 20 }]);
+    expect(() => aggregateOperator(['user'], ['sum(tenfold(amount))'], SCHEMA, CTX)).toThrow(/tenfold/);
   });
 });

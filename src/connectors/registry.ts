@@ -4,6 +4,7 @@
 import type { Writable } from 'node:stream';
 import { ValidationError } from '../errors.js';
 import { IMPULSE_SCHEMA, type Schema, type SinkSpec, type SourceSpec } from '../types.js';
+import { NEXMARK_SCHEMA } from './nexmark/schema.js';
 import { BlackholeSink } from './sinks/blackhole.js';
 import { JetStreamSink } from './sinks/jetstream.js';
 import { natsSink } from './sinks/nats.js';
@@ -11,6 +12,8 @@ import { previewSink } from './sinks/preview.js';
 import { StdoutSink } from './sinks/stdout.js';
 import { ImpulseSource } from './sources/impulse.js';
 import { JetStreamSource } from './sources/jetstream.js';
+import { JsonFileSource } from './sources/json-file.js';
+import { NexmarkSource } from './sources/nexmark.js';
 import { NatsSource } from './sources/nats.js';
 import type { Sink, Source, SourceRestore } from './types.js';
 
@@ -23,6 +26,10 @@ export function createSource(spec: SourceSpec, restore?: SourceRestore): Source 
       return new NatsSource(spec.config, restore);
     case 'jetstream':
       return new JetStreamSource(spec.config, restore);
+    case 'nexmark':
+      return new NexmarkSource(spec.config, restore);
+    case 'json_file':
+      return new JsonFileSource(spec.config, restore);
     default:
       return unknownType('source', spec);
   }
@@ -50,13 +57,16 @@ export function createSink(spec: SinkSpec, options: SinkOptions = {}): Sink {
   }
 }
 
-/** The schema a source emits: fixed for impulse, declared in the spec otherwise. */
+/** The schema a source emits: fixed for impulse and nexmark, declared in the spec otherwise. */
 export function sourceSchema(spec: SourceSpec): Schema {
   switch (spec.type) {
     case 'impulse':
       return IMPULSE_SCHEMA;
+    case 'nexmark':
+      return NEXMARK_SCHEMA;
     case 'nats':
     case 'jetstream':
+    case 'json_file':
       return spec.config.schema;
     default:
       return unknownType('source', spec);

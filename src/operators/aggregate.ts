@@ -15,6 +15,7 @@ import { InternalError } from '../errors.js';
 import { batchFromColumns, hashKeys, singleData } from '../dataflow/arrow/index.js';
 import { takeData } from '../dataflow/arrow/take.js';
 import { keyGroupOfHash, keyGroupRange } from '../state/key-groups.js';
+import type { CompileOptions } from '../sql/expr/index.js';
 import type { Field, FieldType, Schema } from '../types.js';
 import { type AggregateCall, compileAggregateCall } from './aggregate/calls.js';
 import { changelog, changelogValues, OP_COLUMN, opColumn } from './aggregate/changelog.js';
@@ -44,8 +45,8 @@ export function aggregateOperator(groupBy: string[], aggregates: string[], input
 }
 
 /** The output schema: group_by columns as they are, one column per aggregate, then `_op` when updating. */
-export function aggregateSchema(groupBy: string[], aggregates: string[], input: Schema, updating = false): Schema {
-  const calls = aggregates.map((text) => compileAggregateCall(text, input));
+export function aggregateSchema(groupBy: string[], aggregates: string[], input: Schema, updating = false, options?: CompileOptions): Schema {
+  const calls = aggregates.map((text) => compileAggregateCall(text, input, undefined, options));
   return outputSchemaOf(keyFieldsOf(groupBy, input), calls, updating);
 }
 
@@ -87,7 +88,7 @@ export class AggregateOperator implements BatchOperator {
   ) {
     const keyFields = keyFieldsOf(groupBy, input);
     this.keyTypes = keyFields.map((f) => f.type);
-    const calls = aggregates.map((text) => compileAggregateCall(text, input));
+    const calls = aggregates.map((text) => compileAggregateCall(text, input, undefined, { udfs: ctx.udfs }));
     this.folder = new AggregateFolder(calls);
     this.updating = options.updating ?? false;
     this.ttlMs = options.ttlMs ?? 0;

@@ -1,6 +1,7 @@
 // Declared schemas: parsing them out of a spec, the schema each source produces, and the union
 // of several sources (they feed the same pipeline, so their columns must line up).
 
+import { NEXMARK_SCHEMA } from '../connectors/nexmark/schema.js';
 import { InternalError } from '../errors.js';
 import { FIELD_TYPES, type Field, type FieldType, IMPULSE_SCHEMA, type Schema, type SourceSpec } from '../types.js';
 import { isObject, join, jsonType, type Problems, readString, rejectUnknownKeys } from './problems.js';
@@ -59,7 +60,14 @@ function parseField(raw: unknown, path: string, p: Problems): Field | undefined 
 
 /** The schema a (validated) source emits. */
 export function sourceSchema(source: SourceSpec): Schema {
-  return source.type === 'impulse' ? IMPULSE_SCHEMA : source.config.schema;
+  switch (source.type) {
+    case 'impulse':
+      return IMPULSE_SCHEMA;
+    case 'nexmark':
+      return NEXMARK_SCHEMA;
+    default:
+      return source.config.schema;
+  }
 }
 
 /** Why `other` cannot be unioned with `base` (names and types must match in order), or undefined. */

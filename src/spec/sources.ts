@@ -16,7 +16,7 @@ import {
 import { parseSchema } from './schema.js';
 import { streamNameProblem, subjectProblem } from './subjects.js';
 
-const SOURCE_TYPES: readonly SourceType[] = ['impulse', 'nats', 'jetstream'];
+const SOURCE_TYPES: readonly SourceType[] = ['impulse', 'nexmark', 'json_file', 'nats', 'jetstream'];
 
 /** Validates one source entry; undefined when anything in it is wrong. */
 export function validateSource(raw: unknown, path: string, p: Problems, prefix: string): SourceSpec | undefined {
@@ -44,12 +44,32 @@ function readSourceConfig(type: SourceType, c: JsonObject, path: string, p: Prob
     case 'impulse': {
       rejectUnknownKeys(c, ['event_rate', 'count'], path, p);
       const count = readInteger(c, 'count', path, p, { min: 0 });
-      const rate = c.event_rate;
-      if (rate !== undefined && !(typeof rate === 'number' && Number.isFinite(rate) && rate >= 0)) {
-        p.add(join(path, 'event_rate'), `must be a number ≥ 0 (records per second), got ${JSON.stringify(rate)}`);
-      }
-      const config = { ...(typeof rate === 'number' ? { event_rate: rate } : {}), ...(count !== undefined ? { count } : {}) };
+      const rate = readRate(c, path, p, 'records');
+      const config = { ...(rate !== undefined ? { event_rate: rate } : {}), ...(count !== undefined ? { count } : {}) };
       return { type, config };
+    }
+    case 'nexmark': {
+      rejectUnknownKeys(c, ['event_rate', 'count', 'runtime_ms', 'seed'], path, p);
+      const rate = readRate(c, path, p, 'events');
+      const count = readInteger(c, 'count', path, p, { min: 0 });
+      const runtime = readInteger(c, 'runtime_ms', path, p, { min: 1 });
+      const seed = readInteger(c, 'seed', path, p, { min: 0 });
+      const config = {
+        ...(rate !== undefined ? { event_rate: rate } : {}),
+        ...(count !== undefined ? { count } : {}),
+        ...(runtime !== undefined ? { runtime_ms: runtime } : {}),
+        ...(seed !== undefined ? { seed } : {}),
+      };
+      return { type, config };
+    }
+    case 'json_file': {
+      // The file itself is checked when the source starts: it is read on the workers.
+      rejectUnknownKeys(c, ['path', 'format', 'schema'], path, p);
+      const file = readString(c, 'path', path, p, true);
+      const format = readFormat(c, path, p);
+      const schema = parseSchema(c.schema, join(path, 'schema'), p);
+      if (file === undefined || format === undefined || schema === undefined) return undefined;
+      return { type, config: { path: file, format, schema } };
     }
     case 'nats': {
       rejectUnknownKeys(c, ['subject', 'format', 'schema'], path, p);
@@ -70,6 +90,15 @@ function readSourceConfig(type: SourceType, c: JsonObject, path: string, p: Prob
       return { type, config: { stream, subject, format, schema, ...(start_sequence !== undefined ? { start_sequence } : {}) } };
     }
   }
+}
+
+/** `event_rate`: a finite number ≥ 0 (per second; 0 or absent: as fast as possible). */
+function readRate(c: JsonObject, path: string, p: Problems, what: string): number | undefined {
+  const rate = c.event_rate;
+  if (rate === undefined) return undefined;
+  if (typeof rate === 'number' && Number.isFinite(rate) && rate >= 0) return rate;
+  p.add(join(path, 'event_rate'), `must be a number ≥ 0 (${what} per second), got ${JSON.stringify(rate)}`);
+  return undefined;
 }
 
 function readSubject(c: JsonObject, path: string, p: Problems, prefix: string): string | undefined {

@@ -13,7 +13,7 @@ import { parse as parseSql } from 'sql-parser-cst';
 import { rewriteSyntax } from '../../sql/expr/index.js';
 import { ValidationError, type ErrorDetail } from '../../errors.js';
 import { ExprCompileError } from '../../sql/expr/ast.js';
-import { compileExpression, type CompiledExpr } from '../../sql/expr/index.js';
+import { type CompileOptions, compileExpression, type CompiledExpr } from '../../sql/expr/index.js';
 import { PREFIX } from '../../sql/expr/cst.js';
 import { lineCol, parseExpression } from '../../sql/expr/parse.js';
 import type { FieldType, Schema } from '../../types.js';
@@ -47,7 +47,8 @@ interface Range {
 }
 
 /** Throws ValidationError (with `fieldPath` and the column in `text`) when the item is invalid. */
-export function compileAggregateCall(text: string, schema: Schema, fieldPath?: string): AggregateCall {
+/** `options.udfs`: scalar UDFs the argument may call. */
+export function compileAggregateCall(text: string, schema: Schema, fieldPath?: string, options?: CompileOptions): AggregateCall {
   const fail = (message: string, node?: Range): never => {
     throw invalid(message, text, fieldPath, node?.range ? node.range[0] - PREFIX.length : undefined);
   };
@@ -93,7 +94,7 @@ export function compileAggregateCall(text: string, schema: Schema, fieldPath?: s
     return { text, fn, distinct, arg: null, outputName, type: 'int64', nullable: false };
   }
   const [start, end] = (argNode as Range).range!.map((r) => r - PREFIX.length) as [number, number];
-  const arg = rethrow(() => compileExpression(text.slice(start, end), schema, fieldPath), text, fieldPath, start);
+  const arg = rethrow(() => compileExpression(text.slice(start, end), schema, fieldPath, options), text, fieldPath, start);
   if (fn === 'count') return { text, fn, distinct, arg, outputName, type: 'int64', nullable: false };
   const allowed = fn === 'min' || fn === 'max' ? ORDERED : NUMERIC;
   if (!allowed.includes(arg.type)) {

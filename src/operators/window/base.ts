@@ -29,7 +29,7 @@ export abstract class WindowOperatorBase implements BatchOperator {
   private readonly grouper = new Grouper();
 
   constructor(spec: WindowAggregateSpec, input: Schema, protected readonly ctx: OperatorContext) {
-    const compiled = compileWindowAggregate(spec, input);
+    const compiled = compileWindowAggregate(spec, input, undefined, { udfs: ctx.udfs });
     this.outputSchema = compiled.schema;
     this.groupBy = spec.group_by;
     this.timeColumn = spec.time_column;

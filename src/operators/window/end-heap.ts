@@ -1,6 +1,6 @@
 // A binary min-heap of (end, item): the session operator's queue of session ends. Entries go
 // stale when a session grows or merges; the operator checks each popped entry against its
-// session instead of updating entries in place.
+// session (and queues it again) instead of updating entries in place.
 
 export class EndHeap<T> {
   private readonly ends: number[] = [];

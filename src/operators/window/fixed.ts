@@ -5,14 +5,15 @@
 // Per batch: each row's newest window is computed with arithmetic over the time column; the
 // batch's distinct (window, key) pairs get local ids through a dense table (PairIndex), one state
 // lookup per pair; then for each k a row→local id map is filled and everything is folded at once
-// (aggregate/fold.ts) over the pairs' slots, gathered from the columnar SlotPool. Nothing is
-// allocated per row or per (window, key). Local id 0 is a scratch group that soaks up rows a
-// window does not take (no time, already closed), so the kernels need no branch for them.
+// (aggregate/fold.ts) over the pairs' slots, gathered from the columnar SlotPool: no object per
+// row or per (window, key). Local id 0 is a scratch group that soaks up rows a window does not
+// take (no time, already closed), so the kernels need no branch for them.
 //
 // A window is complete once the watermark reaches end − 1; its rows (one per key, keys in order)
 // are emitted then and its state dropped. A row all of whose windows are complete is late: it is
 // dropped and counted. A hop row only some of whose windows are complete still counts in the
 // others (Flink's rule: lateness is per window; the row is counted late only when no window takes it).
+// A row whose event time is NULL belongs to no window: it is skipped, not counted as late.
 
 import type * as arrow from 'apache-arrow';
 import { InternalError } from '../../errors.js';

@@ -33,7 +33,7 @@ export class PairIndex {
 
   /** The pair's local id, 0 when it has none yet. */
   get(w: number, g: number): number {
-    if (this.map) return this.map.get(w + 1)?.get(g) ?? 0;
+    if (this.map) return this.map.get(w)?.get(g) ?? 0;
     return this.table[(w - this.base) * this.keys + g]!;
   }
 

@@ -8,6 +8,7 @@
 // int64 or float64, avg → float64, min/max → the argument's type (nullable as it is).
 
 import { ValidationError, type ErrorDetail } from '../../errors.js';
+import type { CompileOptions } from '../../sql/expr/index.js';
 import type { Field, OperatorSpec, Schema, WindowSpec } from '../../types.js';
 import { type AggregateCall, compileAggregateCall } from '../aggregate/calls.js';
 
@@ -22,12 +23,15 @@ export interface CompiledWindowAggregate {
   calls: AggregateCall[];
 }
 
-/** The output schema; throws a ValidationError listing every problem (fields under `fieldPath`). */
-export function windowAggregateSchema(spec: WindowAggregateSpec, input: Schema, fieldPath?: string): Schema {
-  return compileWindowAggregate(spec, input, fieldPath).schema;
+/**
+ * The output schema; throws a ValidationError listing every problem (fields under `fieldPath`).
+ * `options.udfs`: scalar UDFs aggregate arguments may call.
+ */
+export function windowAggregateSchema(spec: WindowAggregateSpec, input: Schema, fieldPath?: string, options?: CompileOptions): Schema {
+  return compileWindowAggregate(spec, input, fieldPath, options).schema;
 }
 
-export function compileWindowAggregate(spec: WindowAggregateSpec, input: Schema, fieldPath?: string): CompiledWindowAggregate {
+export function compileWindowAggregate(spec: WindowAggregateSpec, input: Schema, fieldPath?: string, options?: CompileOptions): CompiledWindowAggregate {
   const details: ErrorDetail[] = [];
   const at = (sub: string) => (fieldPath === undefined ? sub : `${fieldPath}.${sub}`);
   const problem = (field: string, message: string) => details.push({ field: at(field), message });
@@ -54,7 +58,7 @@ export function compileWindowAggregate(spec: WindowAggregateSpec, input: Schema,
   spec.aggregates.forEach((text, i) => {
     const field = at(`aggregates[${i}]`);
     try {
-      const call = compileAggregateCall(text, input, field);
+      const call = compileAggregateCall(text, input, field, options);
       const other = taken.get(call.outputName);
       if (other !== undefined) problem(`aggregates[${i}]`, `duplicate output name "${call.outputName}" (also ${other}); add "AS <alias>"`);
       else {

@@ -2,14 +2,15 @@
 // A row whose [t, t + gap) overlaps sessions of its key joins them (all of them: a row can bridge
 // two, which then merge); otherwise it starts a new one. A session closes when the watermark
 // reaches its end − 1. A row that overlaps no open session and whose own [t, t + gap) is
-// complete already is late: dropped and counted.
+// complete already is late: dropped and counted. Rows with a NULL event time are skipped.
 //
 // Which session a row joins depends on the rows before it, so rows are assigned one at a time,
 // in arrival order; the aggregates are still folded column-wise afterwards. Each session touched
 // by the batch gets a local id; a merge links the absorbed session's id to the survivor's
 // (union-find) after folding its past state in (aggregate/merge.ts), and rows are resolved to
-// surviving ids before the fold. Closing is driven by a heap of session ends (stale entries,
-// left behind when a session grows or merges, are skipped).
+// surviving ids before the fold. Closing is driven by a heap holding one entry per session, its
+// end when queued: ends only grow, so an entry is a lower bound; a popped entry whose session
+// has grown since is queued again at its new end, one of a merged-away session is dropped.
 
 import type * as arrow from 'apache-arrow';
 import { InternalError } from '../../errors.js';
@@ -79,7 +80,6 @@ export class SessionWindowAggregate extends WindowOperatorBase {
       const known = keys.find(g);
       const list = known >= 0 ? this.sessions.get(known) : undefined;
       let hit: Session | undefined;
-      let endBefore = 0;
       if (list) {
         for (let s = 0; s < list.length; ) {
           const other = list[s]!;
@@ -87,7 +87,6 @@ export class SessionWindowAggregate extends WindowOperatorBase {
             s++;
           } else if (!hit) {
             hit = other;
-            endBefore = other.last + gap;
             s++;
           } else {
             this.absorb(hit, other, locals);
@@ -105,7 +104,6 @@ export class SessionWindowAggregate extends WindowOperatorBase {
       } else {
         if (ti < hit.first) hit.first = ti;
         if (ti > hit.last) hit.last = ti;
-        if (hit.last + gap !== endBefore) this.ends.push(hit.last + gap, hit);
       }
       rowLocal[i] = localOf(hit, locals);
     }
@@ -122,9 +120,12 @@ export class SessionWindowAggregate extends WindowOperatorBase {
     const gap = this.gap;
     const closing: Session[] = [];
     while (this.ends.size > 0 && this.ends.peek() - 1 <= watermarkMs) {
-      const end = this.ends.peek();
       const s = this.ends.pop();
-      if (!s.alive || s.last + gap !== end) continue;
+      if (!s.alive) continue;
+      if (s.last + gap - 1 > watermarkMs) {
+        this.ends.push(s.last + gap, s);
+        continue;
+      }
       s.alive = false;
       closing.push(s);
       const list = this.sessions.get(s.keyId)!;

@@ -1,9 +1,9 @@
 // What each connector of CREATE TABLE ... WITH (connector = '...') can be (source, sink or both),
 // which options it takes, and the SourceSpec / SinkSpec (src/types.ts) its options make.
 
-import { NEXMARK_SCHEMA } from '../../connectors/nexmark/schema.js';
+import { sourceSchema } from '../../spec/schema.js';
 import { streamNameProblem, subjectProblem } from '../../spec/subjects.js';
-import { IMPULSE_SCHEMA, type Schema, type SinkSpec, type SourceSpec } from '../../types.js';
+import type { Schema, SinkSpec, SourceSpec } from '../../types.js';
 import { SqlError } from '../problems.js';
 import type { TableOptions } from './options.js';
 
@@ -20,10 +20,9 @@ export function canWrite(c: Connector): boolean {
   return SINKS.includes(c);
 }
 
-/** The generators' columns are theirs; a declared column list is optional for them. */
+/** The generators' columns are theirs (as the connector says); a declared column list is optional for them. */
 export function fixedSchema(c: Connector): Schema | undefined {
-  if (c === 'impulse') return IMPULSE_SCHEMA;
-  if (c === 'nexmark') return NEXMARK_SCHEMA;
+  if (c === 'impulse' || c === 'nexmark') return sourceSchema({ type: c, config: {} });
   return undefined;
 }
 

@@ -109,6 +109,8 @@ function columnsOf(items: Node[], ctx: TableContext): Field[] {
     let nullable = true;
     for (const con of item.constraints) {
       if (con.type === 'constraint_not_null') nullable = false;
+      // A primary key matters to Arroyo's updating (Debezium) formats only; JSON output ignores it.
+      else if (con.type === 'constraint_primary_key') continue;
       else if (con.type === 'constraint_generated') throw new SqlError('generated (virtual) columns are not supported', startOf(con));
       else if (con.type !== 'constraint_null') throw new SqlError(`column constraint not supported (${con.type.replace(/^constraint_/, '').replace(/_/g, ' ')})`, startOf(con));
     }

@@ -18,7 +18,9 @@ export interface Watermark {
 }
 
 export function readWatermark(clause: WatermarkClause): Watermark {
-  const t = clause.tokens;
+  let t = clause.tokens;
+  // `AS (ts - INTERVAL '1' MINUTE)`: the parentheses change nothing.
+  if (t[3]?.text === '(' && t[t.length - 1]?.text === ')') t = [...t.slice(0, 3), ...t.slice(4, -1)];
   const fail = (message: string, token?: Token): never => {
     throw new SqlError(message, token?.start ?? clause.pos, true);
   };

@@ -114,7 +114,8 @@ function selectAfter(aggRel: Relation, items: SelectItem[], g: Grouping, scope: 
       const at = item.alias?.at ?? item.at;
       const struct = isWindowCall(node) ? windowStruct(node, spec, bounds, ctx) : scope.structOf(node);
       if (struct) {
-        const base = item.alias?.name ?? struct.label.split('.').pop()!;
+        // An unaliased window call is named by its text, as Arroyo names it (`window` stays free).
+        const base = item.alias?.name ?? (isWindowCall(node) ? defaultName(node, ctx) : struct.label.split('.').pop()!);
         const names = struct.columns.map((c) => `${base}${c.suffix}`);
         struct.columns.forEach((c, i) => out.push({ expr: Snippet.make(quoteName(c.name), at), name: names[i]!, at }));
         const si = struct.columns.findIndex((c) => c.name === bounds?.start);

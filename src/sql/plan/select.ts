@@ -149,6 +149,7 @@ export function defaultName(node: Node, ctx: PlanContext, column?: Column): stri
 
 function plainProjection(rel: Relation, items: SelectItem[], ctx: PlanContext, top: boolean): Relation {
   const out: OutItem[] = [];
+  const qualified = new Map<OutItem, string>();
   const scope = inputScope(rel, 'the select list of a query without GROUP BY');
   const before = ctx.problems.size;
   for (const item of items) {
@@ -169,8 +170,15 @@ function plainProjection(rel: Relation, items: SelectItem[], ctx: PlanContext, t
       }
       const expr = r ? Snippet.make(quoteName(r.column.name), startOf(node)) : translate(node, scope, ctx);
       out.push({ expr, name: item.alias?.name ?? defaultName(node, ctx, r?.column), at: item.alias?.at ?? item.at });
+      if (!item.alias && r?.column.qualifier) qualified.set(out[out.length - 1]!, `${r.column.qualifier}.${r.column.label}`);
     });
   }
   ctx.problems.check(before);
+  // `SELECT A.id, B.id`: unaliased columns that would share a name keep their qualifier.
+  for (const name of new Set(out.map((o) => o.name))) {
+    const same = out.filter((o) => o.name === name);
+    const q = same.map((o) => qualified.get(o));
+    if (same.length > 1 && q.every((x) => x !== undefined) && new Set(q).size === q.length) same.forEach((o, i) => (o.name = q[i]!));
+  }
   return project(rel, out, ctx, { top });
 }
