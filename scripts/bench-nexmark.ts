@@ -1,66 +1,114 @@
-// Throughput of the Nexmark generator on one core: whole batches of NEXMARK_SCHEMA (the mix of
-// 1 person : 3 auctions : 46 bids), and batches of bids only, as the source builds them. Not a
-// test: numbers depend on the machine. Build, then `node dist/scripts/bench-nexmark.js [seconds]`.
+// Throughput of the Nexmark generator on one core: 4096-row batches of NEXMARK_SCHEMA as the
+// source builds them (the 1 : 3 : 46 mix, one subtask of four, bids only), and the source itself
+// emitting into a no-op downstream. Not a test: numbers depend on the machine and its load, so
+// each case runs several rounds and reports the best, by wall time and by CPU time (all threads:
+// GC included). Build, then `node dist/scripts/bench-nexmark.js [rounds]`.
 
+import type { RecordBatch } from 'apache-arrow';
+import { pino } from 'pino';
 import { NexmarkGenerator } from '../src/connectors/nexmark/generator.js';
 import { BID, kindOf } from '../src/connectors/nexmark/model.js';
+import { NexmarkSource } from '../src/connectors/sources/nexmark.js';
+import type { SourceContext } from '../src/connectors/types.js';
 
-const SECONDS = Number(process.argv[2] ?? 2);
+const ROUNDS = Number(process.argv[2] ?? 8);
 const ROWS = 4096;
+const BATCHES_PER_ROUND = 50;
 
 interface Result {
   case: string;
-  events_per_s: number;
-  bytes_per_event: number;
+  'M events/s (wall)': number;
+  'M events/s (cpu)': number;
+  'bytes/event': number;
 }
 
-function measure(name: string, makeBatch: (first: number) => { numRows: number; byteLength: number }): Result {
-  // Warm up the JIT, then count whole batches for SECONDS.
-  for (let i = 0; i < 50; i++) makeBatch(i * ROWS);
-  let events = 0;
-  let bytes = 0;
-  let first = 1_000_000;
-  const start = process.hrtime.bigint();
-  const budget = BigInt(Math.round(SECONDS * 1e9));
-  while (process.hrtime.bigint() - start < budget) {
-    const b = makeBatch(first);
-    first += ROWS;
-    events += b.numRows;
-    bytes += b.byteLength;
-  }
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  return { case: name, events_per_s: Math.round(events / seconds), bytes_per_event: Math.round(bytes / events) };
-}
-
-function byteLength(batch: { data: { children: { buffers: (ArrayBufferView | undefined)[] }[] } }): number {
+function bytesOf(batch: RecordBatch): number {
   let n = 0;
-  for (const child of batch.data.children) for (const b of child.buffers) n += b?.byteLength ?? 0;
+  for (const c of batch.data.children) n += (c.values?.byteLength ?? 0) + (c.valueOffsets?.byteLength ?? 0) + (c.nullBitmap?.byteLength ?? 0);
   return n;
 }
 
+function best(name: string, round: (k: number) => { events: number; bytes: number }): Result {
+  round(-1); // warm up the JIT
+  let wall = 0;
+  let cpu = 0;
+  let perEvent = 0;
+  for (let k = 0; k < ROUNDS; k++) {
+    const c0 = process.cpuUsage();
+    const t0 = process.hrtime.bigint();
+    const { events, bytes } = round(k);
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    const c = process.cpuUsage(c0);
+    wall = Math.max(wall, events / seconds);
+    cpu = Math.max(cpu, events / ((c.user + c.system) / 1e6));
+    perEvent = bytes / events;
+  }
+  const m = (x: number) => Math.round(x / 1e4) / 100;
+  return { case: name, 'M events/s (wall)': m(wall), 'M events/s (cpu)': m(cpu), 'bytes/event': Math.round(perEvent) };
+}
+
 const gen = new NexmarkGenerator({ seed: 1 });
-
-// Bids only: the event numbers of one subtask's rows that are bids (46 in 50).
-const bidNumbers = (first: number): Float64Array => {
-  const out = new Float64Array(ROWS);
-  let r = 0;
-  for (let n = first; r < ROWS; n++) if (kindOf(n) === BID) out[r++] = n;
-  return out;
+const batches = (make: (i: number) => RecordBatch) => (k: number) => {
+  let events = 0;
+  let bytes = 0;
+  for (let i = 0; i < BATCHES_PER_ROUND; i++) {
+    const b = make((k + 1) * BATCHES_PER_ROUND + i);
+    events += b.numRows;
+    bytes += bytesOf(b);
+  }
+  return { events, bytes };
 };
-const bidLists = Array.from({ length: 64 }, (_, i) => bidNumbers(i * ROWS * 2));
 
-const results = [
-  measure('mixed events (1:3:46), 4096-row batches', (first) => {
-    const b = gen.batch(ROWS, first, 1);
-    return { numRows: b.numRows, byteLength: byteLength(b as never) };
-  }),
-  measure('bids only, 4096-row batches', (first) => {
-    const b = gen.batch(ROWS, 0, 0, bidLists[(first / ROWS) % 64]!);
-    return { numRows: b.numRows, byteLength: byteLength(b as never) };
-  }),
-  measure('mixed, one subtask of 4 (every 4th event)', (first) => {
-    const b = gen.batch(ROWS, first * 4, 4);
-    return { numRows: b.numRows, byteLength: byteLength(b as never) };
-  }),
+// One subtask's rows that are bids (46 in 50), as a list of event numbers.
+const bidLists = Array.from({ length: 16 }, (_, i) => {
+  const out = new Float64Array(ROWS);
+  for (let n = i * ROWS * 2, r = 0; r < ROWS; n++) if (kindOf(n) === BID) out[r++] = n;
+  return out;
+});
+
+const results: Result[] = [
+  best('mixed 1:3:46 (one subtask)', batches((i) => gen.batch(ROWS, i * ROWS, 1))),
+  best('mixed, subtask 1 of 4 (every 4th event)', batches((i) => gen.batch(ROWS, i * ROWS * 4 + 1, 4))),
+  best('bids only', batches((i) => gen.batch(ROWS, 0, 0, bidLists[i % 16]!))),
 ];
+
+/** The source end to end: start, emit into a no-op downstream, until `count` events are out. */
+async function sourceRound(count: number): Promise<{ events: number; bytes: number }> {
+  const source = new NexmarkSource({ count, seed: 1 });
+  let bytes = 0;
+  const ctx: SourceContext = {
+    jobId: 'bench',
+    runId: 1,
+    taskId: 'task-1',
+    subtaskIndex: 0,
+    parallelism: 1,
+    nc: undefined as never, // the nexmark source never touches NATS
+    prefix: 'rivulet',
+    log: pino({ level: 'silent' }),
+    batchSize: ROWS,
+    lingerMs: 5,
+    signal: new AbortController().signal,
+    emit: async (batch) => void (bytes += bytesOf(batch)),
+    reportBadRecord: () => undefined,
+  };
+  await source.start(ctx);
+  await source.done;
+  return { events: source.emitted, bytes };
+}
+
+await sourceRound(ROWS * 10);
+let wall = 0;
+let cpu = 0;
+let perEvent = 0;
+for (let k = 0; k < ROUNDS; k++) {
+  const c0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  const { events, bytes } = await sourceRound(ROWS * BATCHES_PER_ROUND);
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const c = process.cpuUsage(c0);
+  wall = Math.max(wall, events / seconds);
+  cpu = Math.max(cpu, events / ((c.user + c.system) / 1e6));
+  perEvent = bytes / events;
+}
+results.push({ case: 'NexmarkSource, unpaced, no-op emit', 'M events/s (wall)': Math.round(wall / 1e4) / 100, 'M events/s (cpu)': Math.round(cpu / 1e4) / 100, 'bytes/event': Math.round(perEvent) });
 console.table(results);

@@ -7,7 +7,9 @@ import { NexmarkGenerator } from '../src/connectors/nexmark/generator.js';
 import { adjusted, AUCTION, BID, eventTime, GROUP_SIZE, kindOf, NEXMARK_BASE_TIME_MS, PERSON } from '../src/connectors/nexmark/model.js';
 import { NEXMARK_SCHEMA, type NexmarkRow } from '../src/connectors/nexmark/schema.js';
 import { toArrowSchema } from '../src/dataflow/arrow/index.js';
+import { ValidationError } from '../src/errors.js';
 import { sourceSchema as specSchema } from '../src/spec/schema.js';
+import { validateJobSpec } from '../src/spec/validate.js';
 import type { SourceSpec } from '../src/types.js';
 import { nexmarkRowsOf, splitEvents } from './helpers/nexmark-reference.js';
 
@@ -224,5 +226,33 @@ describe('nexmark options', () => {
     const unpaced = new NexmarkGenerator({ runtime_ms: 300 });
     expect(unpaced.limit).toBe(Infinity);
     expect(unpaced.wallClockLimitMs).toBe(300);
+  });
+});
+
+describe('nexmark spec validation', () => {
+  const spec = (config: unknown) => ({ name: 'n', sources: [{ type: 'nexmark', config }], sinks: [{ type: 'blackhole' }] });
+  const problems = (config: unknown) => {
+    try {
+      validateJobSpec(spec(config));
+    } catch (err) {
+      return ((err as ValidationError).details ?? []).map((d) => `${d.field}: ${d.message}`);
+    }
+    throw new Error('expected a rejection');
+  };
+
+  it('accepts {event_rate?, count?, runtime_ms?, seed?} and no config at all', () => {
+    expect(validateJobSpec(spec({ event_rate: 1000.5, count: 10, runtime_ms: 5000, seed: 3 })).sources).toEqual([
+      { type: 'nexmark', config: { event_rate: 1000.5, count: 10, runtime_ms: 5000, seed: 3 } },
+    ]);
+    const bare = validateJobSpec({ name: 'n', sources: [{ type: 'nexmark' }], sinks: [{ type: 'blackhole' }] });
+    expect(bare.sources).toEqual([{ type: 'nexmark', config: {} }]);
+  });
+
+  it('names each bad option', () => {
+    expect(problems({ event_rate: -1 })).toEqual(['sources[0].config.event_rate: must be a number ≥ 0 (events per second), got -1']);
+    expect(problems({ count: 1.5 })[0]).toMatch(/^sources\[0\]\.config\.count: must be an integer ≥ 0/);
+    expect(problems({ runtime_ms: 0 })[0]).toMatch(/^sources\[0\]\.config\.runtime_ms: must be an integer ≥ 1/);
+    expect(problems({ seed: 'x' })[0]).toMatch(/^sources\[0\]\.config\.seed: must be an integer ≥ 0/);
+    expect(problems({ rate: 5 })[0]).toMatch(/config\.rate: unknown key "rate"/);
   });
 });

@@ -1,7 +1,8 @@
 // Reference results of the Nexmark queries in examples/nexmark/, computed in plain JavaScript from
 // the generated events (NexmarkGenerator.events(), or rows read back from source batches with
 // nexmarkRowsOf), to check the SQL engine's output against. Written from the query definitions
-// (Nexmark's q0-q8 as Arroyo states them), not from any engine code.
+// (Nexmark's q0-q8 in the Arroyo form of examples/nexmark/*.sql), not from any engine code. Each
+// function returns the columns that query selects, under the names it gives them.
 //
 // Window semantics, the same for every windowed query:
 // - A window is [start, end) in event time (`event_time`, ms since the epoch), aligned to the
@@ -109,13 +110,20 @@ function mod(a: number, b: number): number {
 // ---------------------------------------------------------------------------------------------
 // Queries
 
-/** q0, pass through: every bid's auction, bidder, price, datetime, extra. */
-export function q0(rows: readonly NexmarkRow[]): { auction: number; bidder: number; price: number; datetime: number; extra: string }[] {
-  return splitEvents(rows).bids.map((b) => ({ auction: b.auction, bidder: b.bidder, price: b.price, datetime: b.datetime, extra: b.extra }));
+export interface BidRow {
+  auction: number;
+  bidder: number;
+  price: number;
+  datetime: number;
+}
+
+/** q0, pass through: every bid's auction, bidder, price, datetime. */
+export function q0(rows: readonly NexmarkRow[]): BidRow[] {
+  return splitEvents(rows).bids.map((b) => ({ auction: b.auction, bidder: b.bidder, price: b.price, datetime: b.datetime }));
 }
 
 /** q1, currency conversion: q0 with price * 0.908 (a double; dollars to euros). */
-export function q1(rows: readonly NexmarkRow[]): { auction: number; bidder: number; price: number; datetime: number; extra: string }[] {
+export function q1(rows: readonly NexmarkRow[]): BidRow[] {
   return q0(rows).map((b) => ({ ...b, price: b.price * 0.908 }));
 }
 
@@ -146,25 +154,32 @@ export function q3(rows: readonly NexmarkRow[]): { name: string; city: string; s
 }
 
 /**
- * q4, average price for a category: for each auction, the highest price among its bids whose
- * datetime is BETWEEN the auction's datetime and expires (both ends included); then per category
- * the average of those maxima (a double). Auctions without such a bid do not count. The query is
- * an updating aggregate: these are the final values, after all input.
+ * q4, average price for a category. A bid is valid for an auction when its datetime is BETWEEN
+ * the auction's datetime and expires (both ends included). examples/nexmark/q4.sql takes, per
+ * auction and tumbling window (10 s) of the valid bids' datetime (the join's time: the later of
+ * auction and bid, which is the bid), the highest valid price; then per category the average
+ * (a double) of those maxima. An auction whose valid bids fall in two windows counts twice.
+ * `window: null` gives Nexmark's original, one maximum per auction. Auctions without a valid bid
+ * do not count. The query is an updating aggregate: these are the final values, after all input.
  */
-export function q4(rows: readonly NexmarkRow[]): { category: number; avg_price: number }[] {
+export function q4(rows: readonly NexmarkRow[], o: { window?: number | null } = {}): { category: number; avg_price: number }[] {
+  const size = o.window === undefined ? 10_000 : o.window;
   const { auctions, bids } = splitEvents(rows);
   const bidsOf = groupBy(bids, (b) => b.auction);
   const perCategory = new Map<number, { sum: number; n: number }>();
   for (const a of auctions) {
-    let max: number | null = null;
+    const finals = new Map<number, number>(); // window start (0 unwindowed) -> max valid price
     for (const b of bidsOf.get(a.id) ?? []) {
-      if (b.datetime >= a.datetime && b.datetime <= a.expires && (max === null || b.price > max)) max = b.price;
+      if (b.datetime < a.datetime || b.datetime > a.expires) continue;
+      const w = size === null ? 0 : tumbleStart(b.datetime, size);
+      finals.set(w, Math.max(finals.get(w) ?? -Infinity, b.price));
     }
-    if (max === null) continue;
-    const acc = perCategory.get(a.category) ?? { sum: 0, n: 0 };
-    acc.sum += max;
-    acc.n++;
-    perCategory.set(a.category, acc);
+    for (const final of finals.values()) {
+      const acc = perCategory.get(a.category) ?? { sum: 0, n: 0 };
+      acc.sum += final;
+      acc.n++;
+      perCategory.set(a.category, acc);
+    }
   }
   return [...perCategory].map(([category, { sum, n }]) => ({ category, avg_price: sum / n }));
 }
@@ -178,9 +193,14 @@ export interface WindowOptions {
 
 /**
  * q5, hot items: per hopping window (slide 2 s, size 10 s), the bids per auction; the auctions
- * whose count is the window's highest (num >= max over the window, so ties all appear).
+ * whose count is the window's highest (num >= max over the window, so ties all appear). The
+ * query selects auction and num; q5Windows adds each row's window.
  */
-export function q5(rows: readonly NexmarkRow[], o: WindowOptions = {}): { window_start: number; window_end: number; auction: number; num: number }[] {
+export function q5(rows: readonly NexmarkRow[], o: WindowOptions = {}): { auction: number; num: number }[] {
+  return q5Windows(rows, o).map((r) => ({ auction: r.auction, num: r.num }));
+}
+
+export function q5Windows(rows: readonly NexmarkRow[], o: WindowOptions = {}): { window_start: number; window_end: number; auction: number; num: number }[] {
   const size = o.size ?? 10_000;
   const slide = o.slide ?? 2_000;
   const counts = new Map<number, Map<number, number>>(); // window start -> auction -> bids
@@ -201,27 +221,25 @@ export function q5(rows: readonly NexmarkRow[], o: WindowOptions = {}): { window
 }
 
 /**
- * q7, highest bid: per tumbling window (10 s), the bids whose price equals the window's highest
- * price (ties all appear), as auction, price, bidder, datetime, extra. The SQL groups the bid
- * side by all its columns, so identical bids in one window count once: so here.
+ * q7, highest bid: the bids whose price equals the highest price of their tumbling window (10 s),
+ * as auction, price, bidder, datetime; ties all appear, identical bids each time (the SQL joins
+ * the bid stream, not a grouped one). q7Windows adds each row's window.
  */
-export function q7(
+export function q7(rows: readonly NexmarkRow[], o: WindowOptions = {}): { auction: number; price: number; bidder: number; datetime: number }[] {
+  return q7Windows(rows, o).map((r) => ({ auction: r.auction, price: r.price, bidder: r.bidder, datetime: r.datetime }));
+}
+
+export function q7Windows(
   rows: readonly NexmarkRow[],
   o: WindowOptions = {},
-): { window_start: number; window_end: number; auction: number; price: number; bidder: number; datetime: number; extra: string }[] {
+): { window_start: number; window_end: number; auction: number; price: number; bidder: number; datetime: number }[] {
   const size = o.size ?? 10_000;
   const byWindow = groupBy(splitEvents(rows).bids, (b) => tumbleStart(b.datetime, size));
-  const out: { window_start: number; window_end: number; auction: number; price: number; bidder: number; datetime: number; extra: string }[] = [];
+  const out: { window_start: number; window_end: number; auction: number; price: number; bidder: number; datetime: number }[] = [];
   for (const [start, bids] of byWindow) {
     const max = bids.reduce((m, b) => Math.max(m, b.price), -Infinity);
-    const seen = new Set<string>();
     for (const b of bids) {
-      if (b.price !== max) continue;
-      const row = { window_start: start, window_end: start + size, auction: b.auction, price: b.price, bidder: b.bidder, datetime: b.datetime, extra: b.extra };
-      const key = JSON.stringify(row);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      out.push(row);
+      if (b.price === max) out.push({ window_start: start, window_end: start + size, auction: b.auction, price: b.price, bidder: b.bidder, datetime: b.datetime });
     }
   }
   return out;
@@ -229,22 +247,21 @@ export function q7(
 
 /**
  * q8, monitor new users: per tumbling window (10 s), the people created in it who are the seller
- * of at least one auction created in the same window; once per (person, window).
+ * of at least one auction created in the same window; once per (person, window), with the
+ * window's start (`starttime`).
  */
-export function q8(rows: readonly NexmarkRow[], o: WindowOptions = {}): { window_start: number; window_end: number; id: number; name: string }[] {
+export function q8(rows: readonly NexmarkRow[], o: WindowOptions = {}): { id: number; name: string; starttime: number }[] {
   const size = o.size ?? 10_000;
   const { persons, auctions } = splitEvents(rows);
   const sellers = new Set(auctions.map((a) => `${tumbleStart(a.datetime, size)}/${a.seller}`));
   const seen = new Set<string>();
-  const out: { window_start: number; window_end: number; id: number; name: string }[] = [];
+  const out: { id: number; name: string; starttime: number }[] = [];
   for (const p of persons) {
-    const start = tumbleStart(p.datetime, size);
-    const key = `${start}/${p.id}`;
+    const row = { id: p.id, name: p.name, starttime: tumbleStart(p.datetime, size) };
     // GROUP BY id, name, window: one row per distinct (id, name) in a window.
-    const row = { window_start: start, window_end: start + size, id: p.id, name: p.name };
-    const rowKey = JSON.stringify(row);
-    if (!sellers.has(key) || seen.has(rowKey)) continue;
-    seen.add(rowKey);
+    const key = JSON.stringify(row);
+    if (!sellers.has(`${row.starttime}/${p.id}`) || seen.has(key)) continue;
+    seen.add(key);
     out.push(row);
   }
   return out;

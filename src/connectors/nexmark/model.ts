@@ -48,7 +48,7 @@ const AVG_PERSON_BYTES = 200;
 const AVG_AUCTION_BYTES = 500;
 /** Bid `extra` length: Arroyo's next_extra_string(32, avg_person_byte_size). */
 export const BID_EXTRA_LENGTH = AVG_PERSON_BYTES - 32;
-/** Bid extras start at a multiple of this in the char pool, so there are few distinct ones (columns.ts keeps a view of each). */
+/** Bid extras start at a multiple of this in the char pool (columns.ts copies them as 8-byte words). */
 export const BID_EXTRA_ALIGN = 8;
 const BID_EXTRA_STARTS = Math.floor((CHAR_POOL_SIZE - BID_EXTRA_LENGTH) / BID_EXTRA_ALIGN) + 1;
 const CREDIT_CARD_LENGTH = 19;
