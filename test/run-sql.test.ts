@@ -246,9 +246,11 @@ describe('rivulet run: stop and resume', () => {
 describe('rivulet run: the state belongs to one pipeline', () => {
   it('refuses a different query, and with --force cancels and forgets the old one', async () => {
     const prefix = uniqueName('runf');
+    // Each pipeline writes its own stream: a sink leaves an existing stream's subjects alone.
     const stream = uniqueName('RUNF');
+    const streamB = `${stream}_B`;
     const fileA = queryFile('force-a', impulseToJetStream(stream, `${stream}.a`, 50));
-    const fileB = queryFile('force-b', impulseToJetStream(stream, `${stream}.b`, 50));
+    const fileB = queryFile('force-b', impulseToJetStream(streamB, `${streamB}.b`, 50));
     /** Ctrl-C once the pipeline is Running. */
     const stopWhenRunning = (): RunOptions['watch'] => {
       let sent = false;
@@ -286,5 +288,6 @@ describe('rivulet run: the state belongs to one pipeline', () => {
     expect(resumed.code).toBe(0);
     expect(resumed.stderr).toContain('resuming');
     await t.jsm.streams.delete(stream).catch(() => undefined);
+    await t.jsm.streams.delete(streamB).catch(() => undefined);
   });
 });

@@ -111,7 +111,7 @@ describe('validateJobSpec: accepted specs', () => {
 
 describe('validateJobSpec: each problem names its field', () => {
   const cases: [string, (s: any) => void, string, string][] = [
-    ['unknown source type', (s) => (s.sources[0].type = 'kafka'), 'sources[0].type', 'unknown source type "kafka" (expected one of impulse, nats, jetstream)'],
+    ['unknown source type', (s) => (s.sources[0].type = 'kafka'), 'sources[0].type', 'unknown source type "kafka" (expected one of impulse, nexmark, json_file, nats, jetstream)'],
     ['unknown field type', (s) => (s.sources[0].config.schema.fields[1].type = 'int128'), 'sources[0].config.schema.fields[1].type', 'unknown type "int128" (expected one of int32, int64, float64, utf8, bool, timestamp)'],
     ['duplicate field', (s) => s.sources[0].config.schema.fields.push({ name: 'user', type: 'utf8' }), 'sources[0].config.schema.fields[3].name', 'duplicate field name "user" (also fields[1])'],
     ['empty schema', (s) => (s.sources[0].config.schema.fields = []), 'sources[0].config.schema.fields', 'at least one field'],
@@ -280,7 +280,8 @@ describe('validateJobSpec: aggregate', () => {
     ['max of a boolean', { group_by: ['id'], aggregates: ['max(amount > 1) AS a'] }, `${at}.aggregates[0]`, 'max needs a numeric, timestamp or text argument, got bool'],
     ['sum(*)', { group_by: ['id'], aggregates: ['sum(*)'] }, `${at}.aggregates[0]`, 'only count(*)'],
     ['two arguments', { group_by: ['id'], aggregates: ['count(id, user)'] }, `${at}.aggregates[0]`, 'exactly one argument'],
-    ['DISTINCT', { group_by: ['id'], aggregates: ['count(DISTINCT user)'] }, `${at}.aggregates[0]`, 'DISTINCT'],
+    // count(DISTINCT x) is supported; DISTINCT in other aggregates is not.
+    ['DISTINCT', { group_by: ['id'], aggregates: ['sum(DISTINCT amount)'] }, `${at}.aggregates[0]`, 'DISTINCT'],
     ['missing column in the argument', { group_by: ['user'], aggregates: ['sum(price)'] }, `${at}.aggregates[0]`, 'price'],
     ['duplicate default names', { group_by: ['user'], aggregates: ['count(*)', 'count(amount)'] }, `${at}.aggregates[1]`, 'duplicate output name "count" (also aggregates[0]); add "AS <alias>"'],
     ['alias clashing with a key', { group_by: ['user'], aggregates: ['max(amount) AS user'] }, `${at}.aggregates[0]`, 'duplicate output name "user" (also group_by[0])'],

@@ -245,7 +245,6 @@ async function run(c: GoldenCase, parallelism: number): Promise<void> {
   }
   await new Promise((r) => setTimeout(r, 150));
   compare(c, parallelism, rows());
-  if (process.env.RIVULET_GOLDEN_DUMP) console.log(c.name, parallelism, JSON.stringify(rows()));
 }
 
 describe('test/sql/golden/*.sql end to end', () => {

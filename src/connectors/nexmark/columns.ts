@@ -84,10 +84,8 @@ const CHUNK_BYTES = 4 << 20;
  */
 class Chunk {
   readonly buffer: ArrayBuffer;
-  /** The whole chunk. */
+  /** The whole chunk; the char pool's copy at 0, so a pool offset is a chunk offset. */
   readonly u8: Uint8Array;
-  /** Where the char pool's copy starts in u8 (0). */
-  readonly pool = 0;
   at: number;
   readonly end: number;
 

@@ -8,9 +8,9 @@
 // - Ids: the person of event id e is 1000 + e / 50, the auctions 1000 + 3 * (e / 50) + (e % 50 - 1).
 //   Bids and auctions point at people and auctions near the newest ones (some not created yet:
 //   the `lead` constants), "hot" ones most of the time (the ratios below).
-// - Time: event id e happens at base + e * 1000 / rate ms (rate = event_rate, or 10,000 events/s
-//   of event time when the source runs unpaced); an auction expires within twice the time it
-//   takes to create 100 more auctions.
+// - Time: event id e happens at base + floor(e * 1000 / rate) ms (rate = event_rate, or 10,000/s
+//   of event time when the source runs unpaced), base = 2024-01-01T00:00:00Z; an auction expires
+//   within twice the time it takes to create 100 more auctions.
 //
 // Arroyo counts from 1 (first_event_number = first_event_id = 1); we count from 0 so that events
 // 50k .. 50k+49 are one group. Draws are made in Arroyo's order, from a per-event stream
@@ -127,7 +127,7 @@ export function eventTime(n: number, rate: number): number {
   return NEXMARK_BASE_TIME_MS + Math.floor((adjusted(n) * 1000) / rate);
 }
 
-/** The largest event n can make the source emit out of order, in ms of event time: a group's span. */
+/** How far out of event-time order the events can come, in ms: the span of one group. */
 export function maxDisorderMs(rate: number): number {
   return Math.ceil(((GROUP_SIZE - 1) * 1000) / rate);
 }
