@@ -4,12 +4,13 @@
 // Each job is bounded (impulse with `count`) and timed from submit until it is Finished; results
 // are checked (every record processed) so a fast wrong run cannot pass.
 
-import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { RivuletClient } from '../src/api/client.js';
 import { createLogger } from '../src/log.js';
+import { PACKAGE_ROOT } from '../src/paths.js';
 import { startStack } from '../src/stack.js';
 import { jetstreamCopyBaseline, type BaselineResult } from './bench/baseline.js';
 
@@ -31,6 +32,20 @@ const quick = values.quick === true;
 const COUNT = quick ? 5_000_000 : 50_000_000;
 const AGG_COUNT = quick ? 10_000_000 : 60_000_000;
 const CHECKPOINT_MS = quick ? 2_000 : 10_000;
+const NEXMARK_COUNT = quick ? 2_000_000 : 10_000_000;
+const NEXMARK_QUERIES = ['q0', 'q1', 'q2', 'q5', 'q7', 'q8'];
+
+/**
+ * A Nexmark example query, bounded to NEXMARK_COUNT events and writing to a blackhole, so the
+ * figure is the engine's and not the preview subject's.
+ */
+function nexmark(name: string, parallelism: number): unknown {
+  const text = readFileSync(path.join(PACKAGE_ROOT, 'examples', 'nexmark', `${name}.sql`), 'utf8');
+  const bounded = text.replace(/WITH \(connector = 'nexmark'[^)]*\)/, `WITH (connector = 'nexmark', count = '${NEXMARK_COUNT}')`);
+  const at = bounded.lastIndexOf('\nSELECT');
+  const query = `${bounded.slice(0, at)}\nCREATE TABLE bench_out WITH (connector = 'blackhole');\nINSERT INTO bench_out${bounded.slice(at)}`;
+  return { name: `nexmark-${name}-${parallelism}`, query, config: { parallelism, batch_size: 8192, checkpoint_interval_ms: CHECKPOINT_MS } };
+}
 
 /** Keyed updating aggregation over 10,000 keys, checkpointed every CHECKPOINT_MS. */
 function aggregation(name: string, parallelism: number): unknown {
@@ -74,6 +89,10 @@ async function main(): Promise<void> {
       ['same with key_by shuffle (JetStream hop)', 2, pipeline('bench-2-shuffle', 2, true)],
       [`keyed aggregate, 10k keys, checkpoint every ${CHECKPOINT_MS / 1000}s`, 1, aggregation('bench-agg-1', 1)],
       [`keyed aggregate, 10k keys, checkpoint every ${CHECKPOINT_MS / 1000}s`, 2, aggregation('bench-agg-2', 2)],
+      ...NEXMARK_QUERIES.flatMap((q): Array<[string, number, unknown]> => [
+        [`nexmark ${q}`, 1, nexmark(q, 1)],
+        [`nexmark ${q}`, 2, nexmark(q, 2)],
+      ]),
     ];
     for (const [name, p, spec] of cases) {
       const rssPeak = { mb: 0 };
@@ -87,7 +106,7 @@ async function main(): Promise<void> {
       // Wall clock from submit until Finished was seen: includes compiling and deploying (a few
       // ms) and up to one 50 ms poll, so the figure errs low rather than high.
       const seconds = (performance.now() - t0) / 1000;
-      const events = (spec as { sources: Array<{ config: { count: number } }> }).sources[0]!.config.count;
+      const events = (spec as { query?: string }).query ? NEXMARK_COUNT : (spec as { sources: Array<{ config: { count: number } }> }).sources[0]!.config.count;
       if (done.metrics.events_processed !== events) throw new Error(`${name} p=${p}: processed ${done.metrics.events_processed} of ${events}`);
       const cps = (await client.listCheckpoints(job_id)).checkpoints.filter((c) => c.status === 'completed');
       const eps = Math.round(events / seconds);
