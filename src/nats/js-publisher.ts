@@ -26,6 +26,12 @@ import { ExternalError, InternalError } from '../errors.js';
 export interface JsPublisherOptions {
   /** Most messages awaiting an ack at once. Default 256. */
   window?: number;
+  /**
+   * Most payload bytes awaiting an ack at once (one message may exceed it alone). Default 16 MiB:
+   * a window of large batches would otherwise put hundreds of MiB in flight, and the server's
+   * acks then come later than the ack timeout, which resends and makes it worse.
+   */
+  maxBytesInFlight?: number;
   /** A message without an ack after this long is sent again. Default 10000. */
   ackTimeoutMs?: number;
   /**
@@ -95,6 +101,8 @@ export class JsPublisher {
   readonly stats: JsPublisherStats = { published: 0, acked: 0, retries: 0, failed: 0 };
 
   private readonly window: number;
+  private readonly maxBytes: number;
+  private bytesInFlight = 0;
   private readonly ackTimeoutMs: number;
   private readonly maxRetries: number | undefined;
   private readonly retryDelayMs: number;
@@ -130,6 +138,7 @@ export class JsPublisher {
     opts: JsPublisherOptions = {},
   ) {
     this.window = Math.max(1, opts.window ?? DEFAULT_WINDOW);
+    this.maxBytes = Math.max(1, opts.maxBytesInFlight ?? 16 * 1024 * 1024);
     this.ackTimeoutMs = opts.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS;
     this.maxRetries = opts.maxRetries;
     this.retryDelayMs = Math.max(1, opts.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS);
@@ -157,7 +166,7 @@ export class JsPublisher {
     if (this.fatal) return Promise.reject(this.fatal);
     if (this.closed) return Promise.reject(new InternalError('JsPublisher.publish() after close()'));
     const ticket = this.nextTicket++;
-    if (this.pending.size < this.window && this.waiting.length === 0) {
+    if (this.hasRoom() && this.waiting.length === 0) {
       this.admit(ticket, subject, payload, headers);
       return this.fatal ? Promise.reject(this.fatal) : RESOLVED;
     }
@@ -203,6 +212,7 @@ export class JsPublisher {
   private admit(ticket: number, subject: string, payload: Uint8Array, headers: MsgHdrs | undefined): void {
     const entry: Entry = { ticket, subject, payload, headers, state: 'sent', sentAt: 0, failures: 0 };
     this.pending.set(ticket, entry);
+    this.bytesInFlight += payload.byteLength;
     this.stats.published++;
     // Behind held messages, not past them: they go first when the stream takes messages again.
     if (this.blocked || this.nextHeld() !== undefined) this.hold(entry);
@@ -252,6 +262,7 @@ export class JsPublisher {
 
   private stored(entry: Entry): void {
     this.pending.delete(entry.ticket);
+    this.bytesInFlight -= entry.payload.byteLength;
     this.stats.acked++;
     if (entry === this.probe) this.probe = null;
     if (this.blocked) {
@@ -334,12 +345,17 @@ export class JsPublisher {
   }
 
   private admitWaiting(): void {
-    while (this.waiting.length > 0 && this.pending.size < this.window && !this.fatal) {
+    while (this.waiting.length > 0 && this.hasRoom() && !this.fatal) {
       const w = this.waiting.shift()!;
       this.admit(w.ticket, w.subject, w.payload, w.headers);
       if (this.fatal) w.reject(this.fatal);
       else w.resolve();
     }
+  }
+
+  /** Room for one more message: under the message window and the byte budget (or nothing in flight). */
+  private hasRoom(): boolean {
+    return this.pending.size < this.window && (this.bytesInFlight < this.maxBytes || this.pending.size === 0);
   }
 
   private lowestOutstanding(): number {
@@ -377,6 +393,7 @@ export class JsPublisher {
     this.fatal = err;
     this.stats.failed += this.pending.size + this.waiting.length;
     this.pending.clear();
+    this.bytesInFlight = 0;
     this.held = [];
     this.outbox = [];
     this.probe = null;

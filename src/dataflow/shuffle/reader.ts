@@ -64,7 +64,9 @@ export class ShuffleReader {
         filter_subject: this.o.subjects.data.channel(this.o.jobId, this.o.runId, ch.edge.edge_id, this.o.index, ch.from),
         ack_policy: AckPolicy.Explicit,
         deliver_policy: DeliverPolicy.All,
-        max_ack_pending: 128,
+        // Generous: a publisher retry can put a batch behind later ones in the stream; the channel
+        // holds the later ones (unacked) until it arrives, and must not stop delivery meanwhile.
+        max_ack_pending: 1024,
         ack_wait: 60_000_000_000,
       });
     }
