@@ -5,7 +5,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../src/api/client.js';
 import type { JobSpec } from '../src/types.js';
-import { collect, eventually } from './helpers/collect.js';
+import { collect, eventually, previewOutputs } from './helpers/collect.js';
 import { uniqueName } from './helpers/nats.js';
 import { useTestStack } from './helpers/stack.js';
 
@@ -126,15 +126,15 @@ describe('runtime: lifecycle', () => {
       transformations: [{ type: 'filter', config: { condition: 'counter % 10 = 0' } }],
       sinks: [{ type: 'preview', config: {} }],
     };
+    const outputs = await previewOutputs<{ counter: number }>(t.stack.nc, t.prefix);
     const submitted = await t.client.submit(spec);
-    // The preview subject is per job; subscribe straight away (records may already flow).
-    const out = await collect<{ counter: number }>(t.stack.nc, `${t.prefix}.output.${submitted.job_id}`);
     const done = await t.client.waitForState(submitted.job_id, ['Finished']);
     expect(done.status).toBe('finished');
     expect(done.finished_at).not.toBeNull();
-    await out.waitFor(500);
+    await outputs.waitFor(submitted.job_id, 500);
     await new Promise((r) => setTimeout(r, 200));
-    expect(out.records.map((r) => r.counter).sort((a, b) => a - b)).toEqual(Array.from({ length: 500 }, (_, i) => i * 10));
+    outputs.stop();
+    expect(outputs.of(submitted.job_id).map((r) => r.counter).sort((a, b) => a - b)).toEqual(Array.from({ length: 500 }, (_, i) => i * 10));
     // Metrics after finishing come from the subtasks' final reports.
     expect(done.metrics.events_processed).toBe(5000);
     await expect(t.client.cancel(submitted.job_id)).rejects.toMatchObject({ code: 409 });

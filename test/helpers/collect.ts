@@ -35,3 +35,22 @@ export async function eventually(check: () => boolean | Promise<boolean>, what: 
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/**
+ * Collects every job's preview output under `prefix`, from before a submit: a job's id (and so
+ * its subject) is known only after submit, and a fast job may have sent output by then.
+ */
+export async function previewOutputs<T = Record<string, unknown>>(nc: NatsConnection, prefix: string) {
+  const seen: Array<{ subject: string; row: T }> = [];
+  const sub = nc.subscribe(`${prefix}.output.*`, { callback: (_e, m) => void seen.push({ subject: m.subject, row: m.json<T>() }) });
+  await nc.flush();
+  const of = (jobId: string) => seen.filter((s) => s.subject === `${prefix}.output.${jobId}`).map((s) => s.row);
+  return {
+    of,
+    async waitFor(jobId: string, n: number, timeoutMs = 20_000): Promise<T[]> {
+      await eventually(() => of(jobId).length >= n, `${n} records from ${jobId}`, timeoutMs);
+      return of(jobId);
+    },
+    stop: () => sub.unsubscribe(),
+  };
+}
