@@ -46,6 +46,15 @@ describe('KeyedState', () => {
     expect(s.size).toBe(4);
   });
 
+  it('deletes a key, and only once', () => {
+    const s = filled([[3, 'a', 1], [3, 'b', 2]]);
+    expect(s.delete(3, 'a')).toBe(true);
+    expect(s.delete(3, 'a')).toBe(false);
+    expect(s.delete(9, 'zz')).toBe(false);
+    expect(s.size).toBe(1);
+    expect([...s.entries()]).toEqual([[3, 'b', { n: 2 }]]);
+  });
+
   it('rejects snapshots that overlap or are malformed', () => {
     const all = { start: 0, end: KEY_GROUPS };
     const s = new KeyedState(CODEC);

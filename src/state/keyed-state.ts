@@ -45,6 +45,14 @@ export class KeyedState<A> {
     this.count += group.size - before;
   }
 
+  /** Removes a key's state (e.g. expired by a TTL); false when there was none. */
+  delete(keyGroup: number, key: string): boolean {
+    const group = this.groups[keyGroup];
+    if (!group?.delete(key)) return false;
+    this.count--;
+    return true;
+  }
+
   /** Every entry, by key group ascending, then in insertion order. */
   *entries(): IterableIterator<[keyGroup: number, key: string, value: A]> {
     for (let kg = 0; kg < KEY_GROUPS; kg++) {
