@@ -9,7 +9,7 @@
 // DISTINCT is accepted in count only (the one aggregate where it changes the result and that
 // issue 4 asks for); count(DISTINCT x) counts the distinct non-null values of x.
 
-import { parse as parseSql } from 'sql-parser-cst';
+import { parse as parseSql, type FuncCall } from 'sql-parser-cst';
 import { rewriteSyntax } from '../../sql/expr/index.js';
 import { ValidationError, type ErrorDetail } from '../../errors.js';
 import { ExprCompileError } from '../../sql/expr/ast.js';
@@ -17,13 +17,17 @@ import { type CompileOptions, compileExpression, type CompiledExpr } from '../..
 import { PREFIX } from '../../sql/expr/cst.js';
 import { lineCol, parseExpression } from '../../sql/expr/parse.js';
 import type { FieldType, Schema } from '../../types.js';
+import { checkUdfArgTypes } from '../../sql/expr/udf-call.js';
+import type { AggregateUdf } from '../../sql/expr/udf-types.js';
 
 export type AggregateFn = 'count' | 'sum' | 'min' | 'max' | 'avg';
+/** What a call computes: a built-in aggregate, or a user-defined one (AggregateCall.udaf). */
+export type AggregateKind = AggregateFn | 'udaf';
 export const AGGREGATE_FNS: readonly AggregateFn[] = ['count', 'sum', 'min', 'max', 'avg'];
 
 export interface AggregateCall {
   readonly text: string;
-  readonly fn: AggregateFn;
+  readonly fn: AggregateKind;
   /** count(DISTINCT expr): the group keeps the set of values seen. */
   readonly distinct: boolean;
   /** null for count(*). */
@@ -32,6 +36,12 @@ export interface AggregateCall {
   readonly outputName: string;
   readonly type: FieldType;
   readonly nullable: boolean;
+  /**
+   * A user-defined aggregate (`udfs.aggregate`): `fn` is then 'udaf', `arg` null and `args` its
+   * arguments. Each group keeps the UDAF's accumulator; the output is result(acc), nullable.
+   */
+  readonly udaf?: AggregateUdf;
+  readonly args?: readonly CompiledExpr[];
 }
 
 /** min/max of text: its running value is bytes, kept apart from the numbers. */
@@ -47,7 +57,7 @@ interface Range {
 }
 
 /** Throws ValidationError (with `fieldPath` and the column in `text`) when the item is invalid. */
-/** `options.udfs`: scalar UDFs the argument may call. */
+/** `options.udfs`: scalar UDFs the argument may call, and aggregate UDFs the call may name. */
 export function compileAggregateCall(text: string, schema: Schema, fieldPath?: string, options?: CompileOptions): AggregateCall {
   const fail = (message: string, node?: Range): never => {
     throw invalid(message, text, fieldPath, node?.range ? node.range[0] - PREFIX.length : undefined);
@@ -77,6 +87,8 @@ export function compileAggregateCall(text: string, schema: Schema, fieldPath?: s
     return fail(`expected an aggregate call ${AGGREGATE_FNS.map((f) => `${f}(...)`).join(', ')}`, call);
   }
   const fn = call.name.name.toLowerCase() as AggregateFn;
+  const udaf = options?.udfs?.aggregate.get(fn);
+  if (udaf && !AGGREGATE_FNS.includes(fn)) return compileUdafCall(text, udaf, call, alias, schema, fieldPath, options, fail);
   if (!AGGREGATE_FNS.includes(fn)) fail(`unknown aggregate function "${call.name.name}" (expected one of ${AGGREGATE_FNS.join(', ')})`, call.name);
   if (call.filter) fail('FILTER (...) is not supported', call.filter);
   if (call.over) fail('window functions (OVER ...) are not supported', call.over);
@@ -102,6 +114,37 @@ export function compileAggregateCall(text: string, schema: Schema, fieldPath?: s
   }
   const type: FieldType = fn === 'avg' ? 'float64' : fn === 'sum' ? (arg.type === 'float64' ? 'float64' : 'int64') : arg.type;
   return { text, fn, distinct, arg, outputName, type, nullable: arg.nullable };
+}
+
+/** `name(arg, ...)` of an aggregate UDF: the arguments compile as expressions and must fit its declaration. */
+function compileUdafCall(
+  text: string,
+  udaf: AggregateUdf,
+  call: FuncCall,
+  alias: string | null,
+  schema: Schema,
+  fieldPath: string | undefined,
+  options: CompileOptions | undefined,
+  fail: (message: string, node?: Range) => never,
+): AggregateCall {
+  const name = udaf.name;
+  if (call.filter) fail('FILTER (...) is not supported', call.filter);
+  if (call.over) fail('window functions (OVER ...) are not supported', call.over);
+  const fa = call.args!.expr;
+  if (fa.distinctKw) fail(`DISTINCT is not supported in ${name}(...)`, fa.distinctKw);
+  if (fa.orderBy || fa.limit || fa.having || fa.nullHandlingKw) fail(`extra clauses in ${name}(...) are not supported`, call);
+  const nodes = fa.args.items;
+  const args = nodes.map((node) => {
+    if (node.type === 'all_columns') fail(`${name}(*) is not allowed; pass its arguments`, node);
+    const [start, end] = (node as Range).range!.map((r) => r - PREFIX.length) as [number, number];
+    return rethrow(() => compileExpression(text.slice(start, end), schema, fieldPath, options), text, fieldPath, start);
+  });
+  const err = checkUdfArgTypes(udaf, args.map((a) => a.type));
+  if (err !== null) {
+    const bad = args.findIndex((a, i) => i < udaf.args.length && checkUdfArgTypes({ name, args: [udaf.args[i]!] }, [a.type]) !== null);
+    fail(err, bad >= 0 ? (nodes[bad] as Range) : call);
+  }
+  return { text, fn: 'udaf', distinct: false, arg: null, outputName: alias ?? name, type: udaf.returns, nullable: true, udaf, args };
 }
 
 function invalid(message: string, text: string, fieldPath: string | undefined, pos: number | undefined): ValidationError {

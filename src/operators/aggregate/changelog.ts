@@ -6,7 +6,7 @@
 import type { Vector } from 'apache-arrow';
 import { makeUtf8Column } from '../../dataflow/arrow/index.js';
 import type { AggregateCall } from './calls.js';
-import type { Folded } from './fold.js';
+import { type Folded, udafResults } from './fold.js';
 
 export const OP_COLUMN = '_op';
 export const RETRACT = 'retract';
@@ -23,12 +23,14 @@ export interface Changelog {
 /** `existed[g]` = 1 when group g had been emitted before this batch. */
 export function changelog(calls: readonly AggregateCall[], existed: Uint8Array, before: Folded, after: Folded): Changelog {
   const count = existed.length;
+  // An aggregate UDF's value is result(acc); compare the results before and after.
+  const results = calls.map((c, j) => c.udaf && { before: udafResults(c.udaf, before.accs[j]!), after: udafResults(c.udaf, after.accs[j]!) });
   const group = new Int32Array(2 * count);
   const retract = new Uint8Array(2 * count);
   let rows = 0;
   for (let g = 0; g < count; g++) {
     if (existed[g]) {
-      if (!changed(calls, g, before, after)) continue;
+      if (!changed(calls, g, before, after, results)) continue;
       group[rows] = g;
       retract[rows++] = 1;
     }
@@ -38,9 +40,14 @@ export function changelog(calls: readonly AggregateCall[], existed: Uint8Array, 
 }
 
 /** Whether any output value differs (counts of non-null values matter only to count and avg). */
-function changed(calls: readonly AggregateCall[], g: number, before: Folded, after: Folded): boolean {
+function changed(calls: readonly AggregateCall[], g: number, before: Folded, after: Folded, results: ({ before: unknown[]; after: unknown[] } | null | undefined)[]): boolean {
   for (let j = 0; j < calls.length; j++) {
     const fn = calls[j]!.fn;
+    const r = results[j];
+    if (r) {
+      if (!sameValue(r.before[g], r.after[g])) return true;
+      continue;
+    }
     const was = before.counts[j]![g]!;
     const is = after.counts[j]![g]!;
     if (fn === 'count') {
@@ -62,11 +69,17 @@ function changed(calls: readonly AggregateCall[], g: number, before: Folded, aft
   return false;
 }
 
+/** Equal UDAF results: the same primitive (null and undefined alike), or equal dates. */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
+  return Object.is(a ?? null, b ?? null);
+}
+
 /** The per-row aggregate values of the changelog, picked from before/after. */
 export function changelogValues(log: Changelog, before: Folded, after: Folded): Folded {
   const rows = log.group.length;
   const pick = <T>(b: T, a: T, r: number) => (log.retract[r] ? b : a);
-  const out: Folded = { values: [], counts: [], texts: [] };
+  const out: Folded = { values: [], counts: [], texts: [], accs: [] };
   after.values.forEach((_, j) => {
     const values = new Float64Array(rows);
     const counts = new Float64Array(rows);
@@ -81,6 +94,9 @@ export function changelogValues(log: Changelog, before: Folded, after: Folded): 
     const bt = before.texts[j];
     const at = after.texts[j];
     out.texts.push(bt && at ? Array.from(log.group, (g, r) => pick(bt[g] ?? null, at[g] ?? null, r)) : null);
+    const ba = before.accs[j];
+    const aa = after.accs[j];
+    out.accs.push(ba && aa ? Array.from(log.group, (g, r) => pick(ba[g], aa[g], r)) : null);
   });
   return out;
 }

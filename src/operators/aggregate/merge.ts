@@ -1,10 +1,11 @@
 // Merging one group's state into another's (session windows join two sessions when a row bridges
 // them). The result is what folding both groups' rows into one state would have given: counts and
-// sums add, min/max keep the better value with the kernels' NaN rule, distinct sets unite.
+// sums add, min/max keep the better value with the kernels' NaN rule, distinct sets unite,
+// aggregate UDFs merge(dst, src) their accumulators.
 
 import { compareBytes } from '../../sql/expr/utf8.js';
 import type { AggregateCall } from './calls.js';
-import type { GroupState } from './state.js';
+import { callUdaf, type GroupState } from './state.js';
 
 /** Folds `src` into `dst`; `src` is left as it was and should be dropped. */
 export function mergeState(calls: readonly AggregateCall[], dst: GroupState, src: GroupState): void {
@@ -12,6 +13,14 @@ export function mergeState(calls: readonly AggregateCall[], dst: GroupState, src
     const v = 2 * j;
     const c = v + 1;
     const srcCount = src.nums[c]!;
+    const udaf = call.udaf;
+    if (udaf) {
+      const a = dst.accs![j];
+      const b = src.accs![j];
+      dst.accs![j] = callUdaf(udaf, 'merge', () => udaf.merge(a, b));
+      dst.nums[c] = dst.nums[c]! + srcCount;
+      return;
+    }
     if (call.distinct) {
       const into = dst.sets![j]!;
       for (const x of src.sets![j]!) into.add(x);

@@ -171,7 +171,7 @@ export class SessionWindowAggregate extends WindowOperatorBase {
 
   /** A new session of key `keyId` starting at `first`; the caller queues its end. */
   private open(keyId: number, first: number, state: GroupState = this.newState()): Session {
-    const s: Session = { nums: state.nums, texts: state.texts, sets: state.sets, seen: 0, keyId, first, last: first, alive: true, stamp: 0, local: 0 };
+    const s: Session = { nums: state.nums, texts: state.texts, sets: state.sets, accs: state.accs, seen: 0, keyId, first, last: first, alive: true, stamp: 0, local: 0 };
     let list = this.sessions.get(keyId);
     if (!list) this.sessions.set(keyId, (list = []));
     list.push(s);

@@ -1,13 +1,13 @@
 // Columnar state of tumble/hop windows: each open (window, key) is a slot, and every aggregate's
 // running value and count live in one Float64Array per aggregate indexed by slot (text min/max
-// and distinct sets in plain arrays beside them). No object per (window, key): a batch gathers
+// distinct sets and aggregate UDF accumulators in plain arrays beside them). No object per (window, key): a batch gathers
 // its slots' values into dense arrays by local id, runs the kernels, and scatters them back, all
 // over typed arrays. Freed slots are reused.
 
 import { type AggregateCall, isText } from '../aggregate/calls.js';
 import type { DistinctSet } from '../aggregate/distinct.js';
 import type { Folded, Running } from '../aggregate/fold.js';
-import type { GroupState } from '../aggregate/state.js';
+import { createAcc, type GroupState } from '../aggregate/state.js';
 
 export class SlotPool {
   /** The key id and window index of each slot. */
@@ -17,6 +17,8 @@ export class SlotPool {
   private counts: Float64Array[];
   private readonly texts: ((Uint8Array | null)[] | null)[];
   private readonly sets: ((DistinctSet | null)[] | null)[];
+  /** Aggregate UDFs: each slot's accumulator. */
+  private readonly accs: (unknown[] | null)[];
   private readonly free: number[] = [];
   private capacity = 0;
   private used = 0;
@@ -26,6 +28,7 @@ export class SlotPool {
     this.counts = calls.map(() => new Float64Array(0));
     this.texts = calls.map((c) => (isText(c) ? [] : null));
     this.sets = calls.map((c) => (c.distinct ? [] : null));
+    this.accs = calls.map((c) => (c.udaf ? [] : null));
   }
 
   /** Slots in use. */
@@ -45,6 +48,8 @@ export class SlotPool {
       if (texts) texts[slot] = null;
       const sets = this.sets[j];
       if (sets) sets[slot] = new Set();
+      const accs = this.accs[j];
+      if (accs) accs[slot] = createAcc(this.calls[j]!.udaf!);
     }
     this.used++;
     return slot;
@@ -56,6 +61,8 @@ export class SlotPool {
       if (texts) texts[slot] = null;
       const sets = this.sets[j];
       if (sets) sets[slot] = null;
+      const accs = this.accs[j];
+      if (accs) accs[slot] = null;
     }
     this.windows[slot] = NaN;
     this.free.push(slot);
@@ -68,7 +75,7 @@ export class SlotPool {
    */
   gather(slots: Int32Array): Running {
     const n = slots.length;
-    const out: Running = { values: [], counts: [], texts: [], sets: [] };
+    const out: Running = { values: [], counts: [], texts: [], sets: [], accs: [] };
     for (let j = 0; j < this.calls.length; j++) {
       const [from, fromCounts] = [this.values[j]!, this.counts[j]!];
       const values = new Float64Array(n);
@@ -84,6 +91,9 @@ export class SlotPool {
       out.texts.push(texts ? Array.from(slots, (s, l) => (l === 0 ? null : texts[s]!)) : null);
       const sets = this.sets[j];
       out.sets.push(sets ? Array.from(slots, (s, l) => (l === 0 ? new Set() : sets[s]!)) : null);
+      const accs = this.accs[j];
+      const udaf = this.calls[j]!.udaf;
+      out.accs.push(accs && udaf ? Array.from(slots, (s, l) => (l === 0 ? createAcc(udaf) : accs[s])) : null);
     }
     return out;
   }
@@ -94,6 +104,7 @@ export class SlotPool {
       values: this.values.map((v) => Float64Array.from(slots, (s) => v[s]!)),
       counts: this.counts.map((c) => Float64Array.from(slots, (s) => c[s]!)),
       texts: this.texts.map((t) => t && Array.from(slots, (s) => t[s]!)),
+      accs: this.accs.map((a) => a && Array.from(slots, (s) => a[s])),
     };
   }
 
@@ -110,6 +121,9 @@ export class SlotPool {
       const texts = this.texts[j];
       const from = running.texts[j];
       if (texts && from) for (let l = 1; l < slots.length; l++) texts[slots[l]!] = from[l]!;
+      const accs = this.accs[j];
+      const fromAccs = running.accs[j];
+      if (accs && fromAccs) for (let l = 1; l < slots.length; l++) accs[slots[l]!] = fromAccs[l];
     }
   }
 
@@ -121,6 +135,7 @@ export class SlotPool {
       nums,
       texts: this.texts.some((t) => t) ? this.texts.map((t) => (t ? t[slot]! : null)) : null,
       sets: this.sets.some((s) => s) ? this.sets.map((s) => (s ? s[slot]! : null)) : null,
+      accs: this.accs.some((a) => a) ? this.accs.map((a) => (a ? a[slot] : null)) : null,
       seen: 0,
     };
   }
@@ -134,6 +149,8 @@ export class SlotPool {
       if (texts) texts[slot] = state.texts![j] ?? null;
       const sets = this.sets[j];
       if (sets) sets[slot] = state.sets![j] ?? new Set();
+      const accs = this.accs[j];
+      if (accs) accs[slot] = state.accs![j];
     }
   }
 
@@ -147,6 +164,7 @@ export class SlotPool {
     this.counts = this.calls.map(() => new Float64Array(0));
     for (const t of this.texts) if (t) t.length = 0;
     for (const s of this.sets) if (s) s.length = 0;
+    for (const a of this.accs) if (a) a.length = 0;
   }
 
   /** Doubles the slots; returns the first new one, the rest go on the free list. */

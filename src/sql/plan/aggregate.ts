@@ -82,7 +82,8 @@ export function planAggregation(rel: Relation, items: SelectItem[], groupBy: Gro
   // The operators' own schema functions, so planner and runtime cannot disagree.
   let fields: Field[];
   try {
-    fields = op.kind === 'window_aggregate' ? windowAggregateSchema(op, schema).fields : aggregateSchema(groupBy_, texts, schema, true).fields;
+    const options = { udfs: ctx.udfs };
+    fields = op.kind === 'window_aggregate' ? windowAggregateSchema(op, schema, undefined, options).fields : aggregateSchema(groupBy_, texts, schema, true, options).fields;
   } catch (err) {
     if (err instanceof ValidationError) throw new SqlError(err.details?.[0]?.message ?? err.message, at);
     throw err;

@@ -47,7 +47,7 @@ export function checkCondition(cond: Snippet, input: Schema, ctx: EngineContext)
 /** The field an aggregate item (`fn(arg) AS name`) produces; `at` is where the call is in the query. */
 export function aggregateField(text: string, input: Schema, at: number, ctx: EngineContext): Field | undefined {
   try {
-    const call = compileAggregateCall(text, input);
+    const call = compileAggregateCall(text, input, undefined, { udfs: ctx.udfs });
     return { name: call.outputName, type: call.type, nullable: call.nullable };
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err;
