@@ -13,6 +13,7 @@ import { createLogger } from '../src/log.js';
 import { PACKAGE_ROOT } from '../src/paths.js';
 import { startStack } from '../src/stack.js';
 import { jetstreamCopyBaseline, type BaselineResult } from './bench/baseline.js';
+import { LATENCY_QUERIES, measureLatency, type LatencyResult } from './bench/latency.js';
 
 interface QueryResult {
   name: string;
@@ -82,6 +83,7 @@ async function main(): Promise<void> {
   const client = new RivuletClient(stack.nc, 'bench');
   const results: QueryResult[] = [];
   let baseline: BaselineResult | null = null;
+  const latency: LatencyResult[] = [];
   try {
     const cases: Array<[string, number, unknown]> = [
       ['impulse→filter→project→blackhole', 1, pipeline('bench-1', 1, false)],
@@ -124,6 +126,9 @@ async function main(): Promise<void> {
       });
       process.stderr.write(`  ${name} p=${p}: ${eps.toLocaleString()} events/s\n`);
     }
+    for (const q of LATENCY_QUERIES) {
+      for (const p of [1, 2]) latency.push(await measureLatency(stack.nc, client, q, p, 10_000, quick ? 3 : 10));
+    }
     baseline = await jetstreamCopyBaseline(stack.nc, quick ? 500 : 2000, 8192);
   } finally {
     await stack.stop();
@@ -141,6 +146,11 @@ async function main(): Promise<void> {
     r.state_bytes === null ? '-' : `${Math.round(r.state_bytes / 1024)} KiB`,
   ]);
   printTable(['job', 'p', 'events/s', 'events/s/core', 'seconds', 'peak worker RSS MB', 'checkpoints (mean)', 'state'], rows);
+  console.log('\nend-to-end latency at 10,000 events/s (arrival on a NATS subject minus event time):');
+  printTable(
+    ['query', 'p', 'records', 'p50 ms', 'p99 ms'],
+    latency.map((l) => [`nexmark ${l.query}`, String(l.parallelism), String(l.records), String(l.p50_ms), String(l.p99_ms)]),
+  );
   if (baseline) {
     console.log(`\nraw JetStream copy (ordered consumer → pipelined publish, ${baseline.rows_per_message}-row Arrow batches of ${baseline.bytes_per_message} B):`);
     console.log(`  ${baseline.events_per_sec.toLocaleString()} events/s, ${baseline.mib_per_sec} MiB/s`);
@@ -148,7 +158,7 @@ async function main(): Promise<void> {
   console.log(`\nmachine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 1024 ** 3)} GiB, node ${process.version}`);
   if (values.json) {
     const machine = { cpus: os.cpus().length, model: os.cpus()[0]?.model, memory_gib: Math.round(os.totalmem() / 1024 ** 3), node: process.version };
-    writeFileSync(values.json, JSON.stringify({ machine, queries: results, baselines: { jetstream_copy_events_per_sec: baseline?.events_per_sec ?? null } }, null, 2));
+    writeFileSync(values.json, JSON.stringify({ machine, queries: results, latency, baselines: { jetstream_copy_events_per_sec: baseline?.events_per_sec ?? null } }, null, 2));
   }
 }
 

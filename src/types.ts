@@ -77,6 +77,12 @@ export interface NexmarkSourceConfig {
   runtime_ms?: number;
   /** Generator seed; same seed and parameters → same events. */
   seed?: number;
+  /**
+   * Event time starts at the wall-clock time the source starts (instead of the fixed
+   * 2024-01-01 origin), so a paced run's event times track real time: latency can be measured
+   * as arrival time minus event time. Event times then differ between runs.
+   */
+  realtime?: boolean;
 }
 
 /** A bounded file of JSON lines (tests, examples): one record per line. */

@@ -49,7 +49,8 @@ function readSourceConfig(type: SourceType, c: JsonObject, path: string, p: Prob
       return { type, config };
     }
     case 'nexmark': {
-      rejectUnknownKeys(c, ['event_rate', 'count', 'runtime_ms', 'seed'], path, p);
+      rejectUnknownKeys(c, ['event_rate', 'count', 'runtime_ms', 'seed', 'realtime'], path, p);
+      if (c.realtime !== undefined && typeof c.realtime !== 'boolean') p.add(`${path}.realtime`, 'expected true or false');
       const rate = readRate(c, path, p, 'events');
       const count = readInteger(c, 'count', path, p, { min: 0 });
       const runtime = readInteger(c, 'runtime_ms', path, p, { min: 1 });
@@ -59,6 +60,7 @@ function readSourceConfig(type: SourceType, c: JsonObject, path: string, p: Prob
         ...(count !== undefined ? { count } : {}),
         ...(runtime !== undefined ? { runtime_ms: runtime } : {}),
         ...(seed !== undefined ? { seed } : {}),
+        ...(c.realtime === true ? { realtime: true } : {}),
       };
       return { type, config };
     }

@@ -5,7 +5,7 @@
 import type { RecordBatch } from 'apache-arrow';
 import type { NexmarkSourceConfig } from '../../types.js';
 import { NexmarkColumns } from './columns.js';
-import { DEFAULT_EVENT_TIME_RATE, type DrawParams, maxDisorderMs } from './model.js';
+import { DEFAULT_EVENT_TIME_RATE, type DrawParams, maxDisorderMs, NEXMARK_BASE_TIME_MS } from './model.js';
 import { PURPOSE_EVENTS, poolsFor } from './pools.js';
 import { seedKey } from './random.js';
 import { eventRow } from './rows.js';
@@ -30,7 +30,8 @@ export class NexmarkGenerator {
     const rate = config.event_rate !== undefined && config.event_rate > 0 ? config.event_rate : 0;
     this.eventRate = rate;
     const seed = config.seed ?? DEFAULT_NEXMARK_SEED;
-    this.params = { key: seedKey(seed, PURPOSE_EVENTS), rate: rate || DEFAULT_EVENT_TIME_RATE, pools: poolsFor(seed) };
+    const base = config.realtime ? Date.now() : NEXMARK_BASE_TIME_MS;
+    this.params = { key: seedKey(seed, PURPOSE_EVENTS), rate: rate || DEFAULT_EVENT_TIME_RATE, pools: poolsFor(seed), base };
     let limit = config.count ?? Infinity;
     if (config.runtime_ms !== undefined && rate > 0) limit = Math.min(limit, Math.floor((rate * config.runtime_ms) / 1000));
     this.limit = limit;

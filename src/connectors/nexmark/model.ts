@@ -67,6 +67,8 @@ export interface DrawParams {
   /** Events per second of event time. */
   rate: number;
   pools: NexmarkPools;
+  /** Event time of event 0, ms since the epoch (NEXMARK_BASE_TIME_MS unless realtime). */
+  base: number;
 }
 
 // Slots of the scratch array draw() fills. Strings are pool references: a start in the char pool
@@ -178,7 +180,7 @@ function slice(s: number, length: number): number {
 export function draw(n: number, p: DrawParams, out: Float64Array): void {
   const group = Math.floor(n / GROUP_SIZE);
   const r = slotOf(n, group);
-  const time = NEXMARK_BASE_TIME_MS + Math.floor(((group * GROUP_SIZE + r) * 1000) / p.rate);
+  const time = p.base + Math.floor(((group * GROUP_SIZE + r) * 1000) / p.rate);
   const s = start(n, p.key);
   out[TIME] = time;
   if (r > AUCTION_PROPORTION) drawBid(group, r, s, out);

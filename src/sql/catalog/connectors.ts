@@ -57,7 +57,9 @@ export function sourceSpec(c: Connector, o: TableOptions, schema: Schema | undef
       const seconds = o.number('runtime');
       const runtime_ms = o.integer('runtime_ms') ?? (seconds !== undefined ? Math.round(seconds * 1000) : undefined);
       const seed = o.integer('seed');
+      const realtime = o.string('realtime');
       const config = {
+        ...(realtime === 'true' ? { realtime: true } : {}),
         ...(event_rate !== undefined ? { event_rate } : {}),
         ...(count !== undefined ? { count } : {}),
         ...(runtime_ms !== undefined ? { runtime_ms } : {}),
