@@ -20,7 +20,7 @@ import type { Field, FieldType, Schema } from '../types.js';
 import { type AggregateCall, compileAggregateCall } from './aggregate/calls.js';
 import { changelog, changelogValues, OP_COLUMN, opColumn } from './aggregate/changelog.js';
 import { AggregateFolder } from './aggregate/fold.js';
-import { GroupStore } from './aggregate/group-store.js';
+import { KeyedState } from '../state/keyed-state.js';
 import { Grouper } from './aggregate/grouping.js';
 import { KeyColumns } from './aggregate/keys.js';
 import { blankNums, type GroupState, newGroupState, stateCodec, stateLayout, type StateLayout } from './aggregate/state.js';
@@ -70,7 +70,7 @@ export class AggregateOperator implements BatchOperator {
   private readonly keyTypes: FieldType[];
   private readonly folder: AggregateFolder;
   private readonly layout: StateLayout;
-  private readonly state: GroupStore<GroupState>;
+  private readonly state: KeyedState<GroupState>;
   private readonly grouper = new Grouper();
   /** A new key's nums, copied: filled with a double first so copies hold unboxed doubles from the start. */
   private readonly blank: number[];
@@ -96,7 +96,7 @@ export class AggregateOperator implements BatchOperator {
     this.clock = options.clock ?? Date.now;
     this.outputSchema = outputSchemaOf(keyFields, calls, this.updating);
     this.layout = stateLayout(calls);
-    this.state = new GroupStore(stateCodec(this.layout));
+    this.state = new KeyedState(stateCodec(this.layout));
     this.blank = blankNums(this.layout);
   }
 

@@ -45,7 +45,27 @@ export class KeyedState<A> {
     this.count += group.size - before;
   }
 
-  /** Removes a key's state (e.g. expired by a TTL); false when there was none. */
+  /** Removes every entry whose value matches (e.g. expired by a TTL); returns how many went. */
+  deleteWhere(match: (value: A) => boolean): number {
+    let dropped = 0;
+    for (const group of this.groups) {
+      if (!group) continue;
+      for (const [key, value] of group) {
+        if (!match(value)) continue;
+        group.delete(key);
+        dropped++;
+      }
+    }
+    this.count -= dropped;
+    return dropped;
+  }
+
+  /** Every value, in no particular order. */
+  *values(): IterableIterator<A> {
+    for (const group of this.groups) if (group) yield* group.values();
+  }
+
+  /** Removes a key's state; false when there was none. */
   delete(keyGroup: number, key: string): boolean {
     const group = this.groups[keyGroup];
     if (!group?.delete(key)) return false;
