@@ -22,6 +22,7 @@ import { changelog, changelogValues, OP_COLUMN, opColumn } from './aggregate/cha
 import { AggregateFolder } from './aggregate/fold.js';
 import { KeyedState } from '../state/keyed-state.js';
 import { Grouper } from './aggregate/grouping.js';
+import { checkRetractable, dropUnmatchedRetractions, isChangelog, opWeights, ROWS_CALL } from './aggregate/retract.js';
 import { KeyColumns } from './aggregate/keys.js';
 import { blankNums, type GroupState, newGroupState, stateCodec, stateLayout, type StateLayout } from './aggregate/state.js';
 import type { BatchOperator, KeyedSnapshot, OperatorContext } from './types.js';
@@ -47,6 +48,7 @@ export function aggregateOperator(groupBy: string[], aggregates: string[], input
 /** The output schema: group_by columns as they are, one column per aggregate, then `_op` when updating. */
 export function aggregateSchema(groupBy: string[], aggregates: string[], input: Schema, updating = false, options?: CompileOptions): Schema {
   const calls = aggregates.map((text) => compileAggregateCall(text, input, undefined, options));
+  if (isChangelog(input)) checkRetractable(calls, updating);
   return outputSchemaOf(keyFieldsOf(groupBy, input), calls, updating);
 }
 
@@ -78,6 +80,8 @@ export class AggregateOperator implements BatchOperator {
   private readonly ttlMs: number;
   private readonly clock: () => number;
   private nextSweep = 0;
+  /** A changelog input (aggregate/retract.ts): the index of the hidden live-rows call, else -1. */
+  private readonly rowsCall: number;
 
   constructor(
     private readonly groupBy: string[],
@@ -89,13 +93,18 @@ export class AggregateOperator implements BatchOperator {
     const keyFields = keyFieldsOf(groupBy, input);
     this.keyTypes = keyFields.map((f) => f.type);
     const calls = aggregates.map((text) => compileAggregateCall(text, input, undefined, { udfs: ctx.udfs }));
-    this.folder = new AggregateFolder(calls);
     this.updating = options.updating ?? false;
+    this.rowsCall = -1;
+    if (isChangelog(input)) {
+      checkRetractable(calls, this.updating);
+      this.rowsCall = calls.length;
+    }
+    this.folder = new AggregateFolder(this.rowsCall < 0 ? calls : [...calls, compileAggregateCall(ROWS_CALL, input)]);
     this.ttlMs = options.ttlMs ?? 0;
     if (!(this.ttlMs >= 0 && Number.isFinite(this.ttlMs))) throw new InternalError(`aggregate ttl_ms must be a non-negative number, got ${options.ttlMs}`);
     this.clock = options.clock ?? Date.now;
     this.outputSchema = outputSchemaOf(keyFields, calls, this.updating);
-    this.layout = stateLayout(calls);
+    this.layout = stateLayout(this.folder.calls);
     this.state = new KeyedState(stateCodec(this.layout));
     this.blank = blankNums(this.layout);
   }
@@ -107,6 +116,7 @@ export class AggregateOperator implements BatchOperator {
 
   process(batch: arrow.RecordBatch): arrow.RecordBatch | null {
     if (batch.numRows === 0) return null;
+    if (this.rowsCall >= 0) return this.processChangelog(batch);
     const now = this.ttlMs > 0 ? this.clock() : 0;
     if (this.ttlMs > 0 && now >= this.nextSweep) this.sweep(now);
     const hashes = hashKeys(batch, this.groupBy);
@@ -124,6 +134,32 @@ export class AggregateOperator implements BatchOperator {
     const rows = Int32Array.from(log.group, (g) => first[g]!);
     const columns = this.groupBy.map((name) => new arrow.Vector([takeData(singleData(batch.getChild(name)!), rows)]));
     return batchFromColumns(this.outputSchema, [...columns, ...this.folder.columns(changelogValues(log, before, after)), opColumn(log.retract)]);
+  }
+
+  /** A changelog input: appends add, retractions take back; a group left with no rows is retracted and dropped. */
+  private processChangelog(batch: arrow.RecordBatch): arrow.RecordBatch | null {
+    const now = this.ttlMs > 0 ? this.clock() : 0;
+    if (this.ttlMs > 0 && now >= this.nextSweep) this.sweep(now);
+    const hashes = hashKeys(batch, this.groupBy);
+    const keys = new KeyColumns(batch, this.groupBy, this.keyTypes);
+    const { count, gid, first } = this.grouper.group(hashes, keys);
+    const existed = new Uint8Array(count);
+    const states = this.lookup(count, first, hashes, keys, existed, now);
+    const r = this.rowsCall;
+    const live = Float64Array.from(states, (s) => s.nums[2 * r + 1]!);
+    const weights = opWeights(batch);
+    dropUnmatchedRetractions(gid, weights, live);
+    const { after, before } = this.folder.fold(states, [gid], this.folder.readArgs(batch), true, weights);
+    const alive = Uint8Array.from(live, (n) => (n > 0 ? 1 : 0));
+    for (let g = 0; g < count; g++) {
+      if (!alive[g]) this.state.delete(keyGroupOfHash(hashes[first[g]!]!), keys.encode(first[g]!));
+    }
+    const log = changelog(this.folder.calls.slice(0, r), existed, before!, after, alive);
+    if (log.group.length === 0) return null;
+    const rows = Int32Array.from(log.group, (g) => first[g]!);
+    const columns = this.groupBy.map((name) => new arrow.Vector([takeData(singleData(batch.getChild(name)!), rows)]));
+    const values = this.folder.columns(changelogValues(log, before!, after)).slice(0, r);
+    return batchFromColumns(this.outputSchema, [...columns, ...values, opColumn(log.retract)]);
   }
 
   snapshot(): KeyedSnapshot {

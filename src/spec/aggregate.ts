@@ -3,12 +3,15 @@
 // same way.
 
 import { compileAggregateCall } from '../operators/aggregate/calls.js';
+import { isChangelog } from '../operators/aggregate/retract.js';
 import type { Field, Schema } from '../types.js';
 import { join, type Problems } from './problems.js';
 
 /** Output fields of an aggregate; undefined (with problems reported) when anything is wrong. */
 export function aggregateFields(groupBy: string[], aggregates: string[], input: Schema, path: string, p: Problems): Field[] | undefined {
   const before = p.size;
+  // A spec's aggregate emits plain rows; only SQL's updating aggregates take a changelog (`_op`) input.
+  if (isChangelog(input)) p.add(join(path, 'group_by'), 'the input has an _op column (a changelog): aggregate it in SQL, whose updating GROUP BY takes retractions back');
   const fields: Field[] = [];
   const seen = new Map<string, string>();
   groupBy.forEach((key, i) => {

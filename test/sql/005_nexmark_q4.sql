@@ -1,8 +1,10 @@
 -- Nexmark q4 (average price per category): the closing price of each auction is its highest
--- valid bid (within the auction's lifetime) in a 10 s window; then the running average of closing
--- prices per category (an updating aggregate over the windowed results).
--- expect: window_aggregate.window = {"kind": "tumble", "size_ms": 10000}
--- expect: aggregate.updating = true
+-- valid bid; then the average closing price per category, an updating aggregate over the
+-- changelog of the per-auction maxima (retractions taken back).
+-- expect: aggregate#1.group_by = ["A.id", "A.category"]
+-- expect: aggregate#2.group_by = ["category"]
+-- expect: aggregate#2.aggregates = ["avg(final) AS avg_price"]
+-- expect: aggregate#2.updating = true
 -- expect: sink.schema = "category:int64, avg_price:float64, _op:utf8"
 CREATE TABLE nexmark WITH (connector = 'nexmark', event_rate = '10000');
 
@@ -16,10 +18,10 @@ CREATE VIEW bid AS
 
 SELECT Q.category, avg(Q.final) AS avg_price
 FROM (
-  SELECT A.category AS category, max(B.price) AS final, tumble(interval '10 seconds') AS window
+  SELECT max(B.price) AS final, A.category AS category
   FROM auction AS A
   JOIN bid AS B ON A.id = B.auction
   WHERE B.datetime BETWEEN A.datetime AND A.expires
-  GROUP BY A.id, A.category, window
+  GROUP BY A.id, A.category
 ) AS Q
 GROUP BY Q.category;

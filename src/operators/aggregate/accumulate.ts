@@ -96,3 +96,29 @@ export function textMinMax(
     if (!cur || sign * compareBytes(bytes, start, end, cur, 0, cur.length) < 0) running[g] = bytes.slice(start, end);
   }
 }
+
+// Weighted variants for a changelog input (an updating table): row i counts w[i] times, +1 for an
+// `append` row and -1 for a `retract`, so a retraction takes back exactly what its append added.
+
+/** count(*) of a changelog. */
+export function countRowsWeighted(gid: Int32Array, w: Float64Array, counts: Float64Array): void {
+  for (let i = 0; i < gid.length; i++) counts[gid[i]!] += w[i]!;
+}
+
+/** count(expr) of a changelog. */
+export function countValidWeighted(gid: Int32Array, w: Float64Array, valid: Uint8Array | null, off: number, counts: Float64Array): void {
+  if (!valid) return countRowsWeighted(gid, w, counts);
+  for (let i = 0; i < gid.length; i++) {
+    if ((valid[(off + i) >> 3]! >> ((off + i) & 7)) & 1) counts[gid[i]!] += w[i]!;
+  }
+}
+
+/** sum and avg of a changelog. */
+export function sumValuesWeighted(gid: Int32Array, w: Float64Array, x: Float64Array, valid: Uint8Array | null, off: number, sums: Float64Array, counts: Float64Array): void {
+  for (let i = 0; i < gid.length; i++) {
+    if (valid && ((valid[(off + i) >> 3]! >> ((off + i) & 7)) & 1) === 0) continue;
+    const g = gid[i]!;
+    sums[g] += w[i]! * x[i]!;
+    counts[g] += w[i]!;
+  }
+}

@@ -20,8 +20,11 @@ export interface Changelog {
   retract: Uint8Array;
 }
 
-/** `existed[g]` = 1 when group g had been emitted before this batch. */
-export function changelog(calls: readonly AggregateCall[], existed: Uint8Array, before: Folded, after: Folded): Changelog {
+/**
+ * `existed[g]` = 1 when group g had been emitted before this batch. `alive` (a changelog input):
+ * a group with `alive[g]` = 0 has no rows left, so it only retracts what it had emitted.
+ */
+export function changelog(calls: readonly AggregateCall[], existed: Uint8Array, before: Folded, after: Folded, alive?: Uint8Array): Changelog {
   const count = existed.length;
   // An aggregate UDF's value is result(acc); compare the results before and after.
   const results = calls.map((c, j) => c.udaf && { before: udafResults(c.udaf, before.accs[j]!), after: udafResults(c.udaf, after.accs[j]!) });
@@ -29,6 +32,13 @@ export function changelog(calls: readonly AggregateCall[], existed: Uint8Array, 
   const retract = new Uint8Array(2 * count);
   let rows = 0;
   for (let g = 0; g < count; g++) {
+    if (alive && !alive[g]) {
+      if (existed[g]) {
+        group[rows] = g;
+        retract[rows++] = 1;
+      }
+      continue;
+    }
     if (existed[g]) {
       if (!changed(calls, g, before, after, results)) continue;
       group[rows] = g;

@@ -6,7 +6,7 @@
 
 import * as arrow from 'apache-arrow';
 import { int64AsFloat64, singleData, validityOf } from '../../dataflow/arrow/index.js';
-import { countRows, countValid, maxValues, minValues, sumValues, textMinMax } from './accumulate.js';
+import { countRows, countRowsWeighted, countValid, countValidWeighted, maxValues, minValues, sumValues, sumValuesWeighted, textMinMax } from './accumulate.js';
 import { type AggregateCall, type AggregateFn, isText } from './calls.js';
 import { addDistinct, type DistinctSet } from './distinct.js';
 import { aggregateColumn } from './output.js';
@@ -68,8 +68,10 @@ export class AggregateFolder {
   /**
    * Folds the batch: for every map in `gids`, row i goes into `states[gid[i]]`. Returns each
    * aggregate's new values over `states`, and with `keepBefore` also those they had before.
+   * `weights` (a changelog input): row i counts weights[i] times (+1 append, -1 retract); only
+   * count, sum and avg take weights (checked when the operator is made).
    */
-  fold(states: readonly GroupState[], gids: readonly Int32Array[], args: ArgColumn[], keepBefore = false): { after: Folded; before: Folded | null } {
+  fold(states: readonly GroupState[], gids: readonly Int32Array[], args: ArgColumn[], keepBefore = false, weights: Float64Array | null = null): { after: Folded; before: Folded | null } {
     const out = this.gather(states);
     const before = keepBefore
       ? {
@@ -80,7 +82,7 @@ export class AggregateFolder {
           accs: out.accs.map((a, j) => a && a.map((acc) => copyAcc(this.calls[j]!.udaf!, acc))),
         }
       : null;
-    this.run(out, gids, args, states.length);
+    this.run(out, gids, args, states.length, weights);
     this.calls.forEach((_, j) => {
       const values = out.values[j]!;
       const counts = out.counts[j]!;
@@ -101,7 +103,7 @@ export class AggregateFolder {
    * The update kernels alone, over running values already gathered (by whoever keeps the
    * state): for every map in `gids`, row i goes into group gid[i] of `out` (0 .. groups - 1).
    */
-  run(out: Running, gids: readonly Int32Array[], args: ArgColumn[], groups: number): void {
+  run(out: Running, gids: readonly Int32Array[], args: ArgColumn[], groups: number, weights: Float64Array | null = null): void {
     this.calls.forEach((call, j) => {
       if (call.udaf) {
         const columns = this.udafArgs[j]!.map((k) => args[k]!);
@@ -110,7 +112,10 @@ export class AggregateFolder {
         return;
       }
       const arg = this.argOf[j] === -1 ? null : args[this.argOf[j]!]!;
-      for (const gid of gids) this.update(call, arg, j, gid, out, groups);
+      for (const gid of gids) {
+        if (weights) this.updateWeighted(call, arg, j, gid, out, weights);
+        else this.update(call, arg, j, gid, out, groups);
+      }
     });
   }
 
@@ -140,6 +145,15 @@ export class AggregateFolder {
     return this.calls.map((call, j) =>
       call.udaf ? udafColumn(call.udaf, folded.accs[j]!) : aggregateColumn(call.fn as AggregateFn, call.type, folded.values[j]!, folded.counts[j]!, folded.texts[j]!),
     );
+  }
+
+  /** count, sum and avg of a changelog input. */
+  private updateWeighted(call: AggregateCall, arg: ArgColumn | null, j: number, gid: Int32Array, out: Running, w: Float64Array): void {
+    const counts = out.counts[j]!;
+    if (!arg) return countRowsWeighted(gid, w, counts);
+    const off = arg.data.offset;
+    if (call.fn === 'count') return countValidWeighted(gid, w, arg.valid, off, counts);
+    sumValuesWeighted(gid, w, (arg.numbers ??= numbersOf(arg.data)), arg.valid, off, out.values[j]!, counts);
   }
 
   private update(call: AggregateCall, arg: ArgColumn | null, j: number, gid: Int32Array, out: Running, groups: number): void {

@@ -24,9 +24,10 @@ import { windowSpecOf } from './windows.js';
 
 export function planAggregation(rel: Relation, items: SelectItem[], groupBy: GroupByClause | undefined, having: HavingClause | undefined, ctx: PlanContext, top: boolean): Relation {
   const at = groupBy ? startOf(groupBy) : items[0]?.at ?? 0;
-  if (rel.updating) throw new SqlError('aggregating the output of a GROUP BY without a window (an updating table) is not supported', at);
   const g = analyzeGrouping(rel, items, groupBy, having, ctx);
   const win = g.window as Win | null;
+  // An updating input is a changelog: count/sum/avg fold its retractions (aggregate/retract.ts), but a window needs rows that stay put.
+  if (rel.updating && win) throw new SqlError('a time window over the output of a GROUP BY without a window (an updating table) is not supported', win.at);
   if (win?.kind === 'new' && rel.time === null) {
     throw new SqlError(`${win.spec.kind}(...) needs event time, and this input has none: give its table WATERMARK FOR <column> or event_time_field`, win.at);
   }

@@ -12,6 +12,7 @@ import type { Column, Relation, WindowCols } from './relation.js';
 import { nameParts, resolveName } from './resolve.js';
 import { findWindowCall, inputScope, type SelectItem } from './select.js';
 import { quoteName, Snippet } from './snippet.js';
+import { FUNCTIONS } from '../expr/functions.js';
 import { callName, isAggregateCall, isWindowCall, translate } from './translate.js';
 import { windowSpecOf } from './windows.js';
 
@@ -106,6 +107,11 @@ export function analyzeGrouping(rel: Relation, items: SelectItem[], groupBy: Gro
   const byCall = new Map<FuncCall, Agg>();
   const walk = (n: Node) => {
     if (isAggregateCall(n, ctx.udfs)) return void byCall.set(n, addAgg(n, rel, aggs, ctx));
+    // Said here, before its arguments would be reported as columns missing from GROUP BY.
+    const name = callName(n);
+    if (name !== undefined && !Object.hasOwn(FUNCTIONS, name) && !isWindowCall(n) && !ctx.udfs?.scalar.has(name)) {
+      throw new SqlError(`unknown function "${name}" (not a built-in or registered scalar or aggregate function)`, startOf(n));
+    }
     if (n.type === 'select_stmt' || n.type === 'compound_select_stmt') return;
     for (const c of childNodes(n)) if (c.field !== 'dataType') walk(c.node);
   };
