@@ -26,9 +26,15 @@ interface QueryResult {
   checkpoints: number;
   checkpoint_ms: number | null;
   state_bytes: number | null;
+  /** End-to-end latency of the same query paced at 10k events/s (bench/latency.ts); null if not measured. */
+  p50_ms: number | null;
+  p99_ms: number | null;
 }
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean' }, json: { type: 'string' } } });
+const { values } = parseArgs({ options: { quick: { type: 'boolean' }, json: { type: 'string' }, only: { type: 'string' } } });
+/** `--only <text>`: run only the jobs whose name contains it (latency runs are named `latency <query>`). */
+const only = values.only;
+const selected = (name: string) => only === undefined || name.includes(only);
 const quick = values.quick === true;
 const COUNT = quick ? 5_000_000 : 50_000_000;
 const AGG_COUNT = quick ? 10_000_000 : 60_000_000;
@@ -97,6 +103,7 @@ async function main(): Promise<void> {
       ]),
     ];
     for (const [name, p, spec] of cases) {
+      if (!selected(name)) continue;
       const rssPeak = { mb: 0 };
       const watch = setInterval(() => {
         for (const w of stack.controller.workers.live()) rssPeak.mb = Math.max(rssPeak.mb, w.rss_bytes / 1024 ** 2);
@@ -123,13 +130,22 @@ async function main(): Promise<void> {
         checkpoints: cps.length,
         checkpoint_ms: cps.length ? Math.round(cps.reduce((n, c) => n + c.duration_ms!, 0) / cps.length) : null,
         state_bytes: cps.length ? cps.at(-1)!.size_bytes : null,
+        p50_ms: null,
+        p99_ms: null,
       });
       process.stderr.write(`  ${name} p=${p}: ${eps.toLocaleString()} events/s\n`);
     }
     for (const q of LATENCY_QUERIES) {
-      for (const p of [1, 2]) latency.push(await measureLatency(stack.nc, client, q, p, 10_000, quick ? 3 : 10));
+      if (!selected(`latency ${q}`)) continue;
+      for (const p of [1, 2]) {
+        const l = await measureLatency(stack.nc, client, q, p, 10_000, quick ? 4 : 10);
+        latency.push(l);
+        process.stderr.write(`  latency ${q} p=${p}: p50 ${l.p50_ms} ms, p99 ${l.p99_ms} ms (${l.records} records)\n`);
+        const r = results.find((x) => x.name === `nexmark ${q}` && x.parallelism === p);
+        if (r) Object.assign(r, { p50_ms: l.p50_ms, p99_ms: l.p99_ms });
+      }
     }
-    baseline = await jetstreamCopyBaseline(stack.nc, quick ? 500 : 2000, 8192);
+    if (selected('baseline')) baseline = await jetstreamCopyBaseline(stack.nc, quick ? 500 : 2000, 8192);
   } finally {
     await stack.stop();
     rmSync(stateDir, { recursive: true, force: true });
@@ -144,9 +160,10 @@ async function main(): Promise<void> {
     String(r.peak_rss_mb),
     r.checkpoints ? `${r.checkpoints} × ${r.checkpoint_ms} ms` : '-',
     r.state_bytes === null ? '-' : `${Math.round(r.state_bytes / 1024)} KiB`,
+    r.p50_ms === null ? '-' : `${r.p50_ms} / ${r.p99_ms}`,
   ]);
-  printTable(['job', 'p', 'events/s', 'events/s/core', 'seconds', 'peak worker RSS MB', 'checkpoints (mean)', 'state'], rows);
-  console.log('\nend-to-end latency at 10,000 events/s (arrival on a NATS subject minus event time):');
+  printTable(['job', 'p', 'events/s', 'events/s/core', 'seconds', 'peak worker RSS MB', 'checkpoints (mean)', 'state', 'p50 / p99 ms'], rows);
+  console.log('\nend-to-end latency at 10,000 events/s (arrival on a NATS subject minus event time, or minus window end for q5/q7/q8):');
   printTable(
     ['query', 'p', 'records', 'p50 ms', 'p99 ms'],
     latency.map((l) => [`nexmark ${l.query}`, String(l.parallelism), String(l.records), String(l.p50_ms), String(l.p99_ms)]),
