@@ -256,3 +256,18 @@ describe('nexmark spec validation', () => {
     expect(problems({ rate: 5 })[0]).toMatch(/config\.rate: unknown key "rate"/);
   });
 });
+
+describe('realtime event time', () => {
+  it('anchors the next event at the run start, keeping the spacing; unpaced generators ignore it', () => {
+    const g = new NexmarkGenerator({ event_rate: 1000, realtime: true });
+    g.anchor(5_000_000, 2_000);
+    // Event 2000 starts a group (not shifted out of order): it happens at the anchor; the
+    // spacing is unchanged (the same offsets as event time from the fixed base).
+    const t = (n: number) => g.event(n).event_time as number;
+    expect(t(2_000)).toBe(5_000_000);
+    expect(t(2_000 + GROUP_SIZE) - t(2_000)).toBe(eventTime(2_000 + GROUP_SIZE, 1000) - eventTime(2_000, 1000));
+    const fixed = new NexmarkGenerator({ event_rate: 1000 });
+    fixed.anchor(5_000_000, 2_000);
+    expect(fixed.event(2_000).event_time).toBe(eventTime(2_000, 1000));
+  });
+});

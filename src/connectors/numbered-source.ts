@@ -48,7 +48,7 @@ export abstract class NumberedSource extends LoopSource {
   private wake: (() => void) | null = null;
   private readonly resume: Resume | null;
   /** Next number this subtask considers; everything of its class below it is handled. */
-  private next = 0;
+  protected next = 0;
   /** Rows this subtask emitted. */
   emitted = 0;
 

@@ -14,7 +14,7 @@ import type { NexmarkRow } from './schema.js';
 export const DEFAULT_NEXMARK_SEED = 0;
 
 export class NexmarkGenerator {
-  readonly params: DrawParams;
+  params: DrawParams;
   /** Events per second for the whole job; 0: unpaced. */
   readonly eventRate: number;
   /**
@@ -25,17 +25,29 @@ export class NexmarkGenerator {
   /** Unpaced with `runtime_ms`: a subtask stops after this long of wall-clock time. */
   readonly wallClockLimitMs: number | null;
   private columns: NexmarkColumns | null = null;
+  private readonly realtime: boolean;
 
   constructor(config: NexmarkSourceConfig = {}) {
     const rate = config.event_rate !== undefined && config.event_rate > 0 ? config.event_rate : 0;
     this.eventRate = rate;
     const seed = config.seed ?? DEFAULT_NEXMARK_SEED;
-    const base = config.realtime ? Date.now() : NEXMARK_BASE_TIME_MS;
+    this.realtime = config.realtime === true;
+    const base = this.realtime ? Date.now() : NEXMARK_BASE_TIME_MS;
     this.params = { key: seedKey(seed, PURPOSE_EVENTS), rate: rate || DEFAULT_EVENT_TIME_RATE, pools: poolsFor(seed), base };
     let limit = config.count ?? Infinity;
     if (config.runtime_ms !== undefined && rate > 0) limit = Math.min(limit, Math.floor((rate * config.runtime_ms) / 1000));
     this.limit = limit;
     this.wallClockLimitMs = config.runtime_ms !== undefined && rate === 0 ? config.runtime_ms : null;
+  }
+
+  /**
+   * Realtime: event `next` happens now (`at`). Called when a run starts, so neither the time to
+   * deploy nor a restore's gap shows up as latency; the base moves, event spacing stays.
+   */
+  anchor(at: number, next: number): void {
+    if (!this.realtime) return;
+    this.params = { ...this.params, base: at - Math.floor((next * 1000) / this.params.rate) };
+    this.columns = null;
   }
 
   /** Event n as a row. */

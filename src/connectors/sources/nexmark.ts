@@ -30,6 +30,7 @@ export class NexmarkSource extends NumberedSource {
   }
 
   protected pacing(ctx: SourceContext, started: number): Pacing {
+    this.generator.anchor(started, this.next);
     const { limit, eventRate, wallClockLimitMs } = this.generator;
     return { rate: eventRate / ctx.parallelism, limit, deadline: wallClockLimitMs === null ? Infinity : started + wallClockLimitMs };
   }
