@@ -14,6 +14,7 @@ import { PACKAGE_ROOT } from '../src/paths.js';
 import { startStack } from '../src/stack.js';
 import { jetstreamCopyBaseline, type BaselineResult } from './bench/baseline.js';
 import { LATENCY_QUERIES, measureLatency, type LatencyResult } from './bench/latency.js';
+import { passthroughBenchmark, type PassthroughResult } from './bench/passthrough.js';
 
 interface QueryResult {
   name: string;
@@ -90,6 +91,7 @@ async function main(): Promise<void> {
   const results: QueryResult[] = [];
   let baseline: BaselineResult | null = null;
   const latency: LatencyResult[] = [];
+  let passthrough: PassthroughResult | null = null;
   try {
     const cases: Array<[string, number, unknown]> = [
       ['impulse→filter→project→blackhole', 1, pipeline('bench-1', 1, false)],
@@ -146,6 +148,10 @@ async function main(): Promise<void> {
       }
     }
     if (selected('baseline')) baseline = await jetstreamCopyBaseline(stack.nc, quick ? 500 : 2000, 8192);
+    if (selected('passthrough')) {
+      passthrough = await passthroughBenchmark(stack.nc, client, quick ? 200_000 : 1_000_000);
+      process.stderr.write(`  passthrough: ${passthrough.passthrough_events_per_sec.toLocaleString()} events/s (raw copy ${passthrough.copy_events_per_sec.toLocaleString()})\n`);
+    }
   } finally {
     await stack.stop();
     rmSync(stateDir, { recursive: true, force: true });
@@ -172,10 +178,22 @@ async function main(): Promise<void> {
     console.log(`\nraw JetStream copy (ordered consumer → pipelined publish, ${baseline.rows_per_message}-row Arrow batches of ${baseline.bytes_per_message} B):`);
     console.log(`  ${baseline.events_per_sec.toLocaleString()} events/s, ${baseline.mib_per_sec} MiB/s`);
   }
+  if (passthrough) {
+    console.log(`\nJetStream → JetStream, ${passthrough.messages.toLocaleString()} JSON records of ~${passthrough.bytes_per_message} B, one per message:`);
+    console.log(`  raw copy (ordered consumer → pipelined publish with Nats-Msg-Id): ${passthrough.copy_events_per_sec.toLocaleString()} events/s`);
+    console.log(`  Rivulet SQL passthrough, exactly-once sink, p=1: ${passthrough.passthrough_events_per_sec.toLocaleString()} events/s = ${passthrough.ratio} × raw copy`);
+  }
   console.log(`\nmachine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 1024 ** 3)} GiB, node ${process.version}`);
   if (values.json) {
     const machine = { cpus: os.cpus().length, model: os.cpus()[0]?.model, memory_gib: Math.round(os.totalmem() / 1024 ** 3), node: process.version };
-    writeFileSync(values.json, JSON.stringify({ machine, queries: results, latency, baselines: { jetstream_copy_events_per_sec: baseline?.events_per_sec ?? null } }, null, 2));
+    writeFileSync(values.json, JSON.stringify({ machine, queries: results, latency, baselines: {
+      // The raw copy of the passthrough's own messages (same payloads), and the job itself.
+      jetstream_copy_events_per_sec: passthrough?.copy_events_per_sec ?? null,
+      passthrough_events_per_sec: passthrough?.passthrough_events_per_sec ?? null,
+      passthrough_ratio: passthrough?.ratio ?? null,
+      // Rows/s of a raw copy of 8192-row Arrow batches: what JetStream carries for shuffles.
+      arrow_batch_copy_events_per_sec: baseline?.events_per_sec ?? null,
+    } }, null, 2));
   }
 }
 

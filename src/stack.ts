@@ -26,6 +26,10 @@ export interface StackOptions {
   /** Extra environment for worker processes. */
   workerEnv?: NodeJS.ProcessEnv;
   heartbeatTimeoutMs?: number;
+  /** Controller limit on jobs not at rest (default 64). */
+  maxRunningJobs?: number;
+  /** How long a preview job runs before it stops itself (default 60 s). */
+  previewTtlMs?: number;
 }
 
 export interface Stack {
@@ -40,7 +44,10 @@ export function spawnWorker(o: { natsUrl: string; prefix: string; slots: number;
   if (!existsSync(CLI_ENTRY)) throw new InternalError(`${CLI_ENTRY} is missing: run \`npm run build\` first`);
   // The IPC channel ties the worker's life to ours: it exits when we go, however we go. Its own
   // process group keeps a terminal's Ctrl-C away from it, so a stop can still checkpoint first.
-  return spawn(process.execPath, [CLI_ENTRY, 'worker', '--nats', o.natsUrl, '--prefix', o.prefix, '--slots', String(o.slots)], {
+  // RIVULET_WORKER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=prof": node flags for the workers
+  // (profiling the bench); NODE_OPTIONS refuses --cpu-prof.
+  const nodeArgs = (process.env.RIVULET_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  return spawn(process.execPath, [...nodeArgs, CLI_ENTRY, 'worker', '--nats', o.natsUrl, '--prefix', o.prefix, '--slots', String(o.slots)], {
     detached: true,
     stdio: ['ignore', o.stdout, 'inherit', 'ipc'],
     env: { ...process.env, RIVULET_LOG_LEVEL: process.env.RIVULET_LOG_LEVEL ?? o.logLevel, ...o.env },
@@ -57,7 +64,14 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     o.log.info({ url: natsUrl }, 'embedded nats-server started');
   }
   const nc = await connectNats(natsUrl, 'rivulet-controller');
-  const controller = await startController({ nc, prefix: o.prefix, log: o.log, ...(o.heartbeatTimeoutMs ? { heartbeatTimeoutMs: o.heartbeatTimeoutMs } : {}) });
+  const controller = await startController({
+    nc,
+    prefix: o.prefix,
+    log: o.log,
+    ...(o.heartbeatTimeoutMs ? { heartbeatTimeoutMs: o.heartbeatTimeoutMs } : {}),
+    ...(o.maxRunningJobs !== undefined ? { maxRunningJobs: o.maxRunningJobs } : {}),
+    ...(o.previewTtlMs !== undefined ? { previewTtlMs: o.previewTtlMs } : {}),
+  });
   const workers: ChildProcess[] = [];
   for (let i = 0; i < o.workers; i++) {
     const child = spawnWorker({ natsUrl, prefix: o.prefix, slots: o.slots ?? 8, stdout: o.workerStdout ?? 'inherit', logLevel: o.log.level, ...(o.workerEnv ? { env: o.workerEnv } : {}) });

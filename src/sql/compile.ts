@@ -9,6 +9,7 @@ import { defineTable } from './catalog/tables.js';
 import { parseInterval, type UdfRegistry } from './expr/index.js';
 import { type ParsedStatement, parseStatement } from './parse.js';
 import { DEFAULT_UPDATING_TTL_MS, type PlanContext } from './plan/context.js';
+import { pruneSharedSources } from '../dataflow/prune.js';
 import { GraphBuilder } from './plan/graph.js';
 import { compileQuery } from './plan/select.js';
 import { insertTarget, writeTo } from './plan/sink.js';
@@ -97,7 +98,8 @@ export function compileStatements(q: PreparedQuery, s: CompileSettings): { graph
   if (outputs === 0 && problems.size === 0) {
     problems.add('the query has no SELECT or INSERT INTO, so there is nothing to run', q.text.length);
   }
-  return { graph: ctx.graph.graph(), problems };
+  const graph = ctx.graph.graph();
+  return { graph: problems.size === 0 ? pruneSharedSources(graph, s.udfs) : graph, problems };
 }
 
 function claimName(name: string, at: number, ctx: PlanContext): void {

@@ -23,6 +23,7 @@ import { RestoredState } from './restore.js';
 import { cachedUdfs } from '../spec/sql-spec.js';
 import { EventTimeTracker, WATERMARK_INTERVAL_MS } from './event-time.js';
 import { Serial } from './serial.js';
+import { newDense, record, toSparse } from '../metrics/histogram.js';
 
 export interface RunnerDeps {
   nc: NatsConnection;
@@ -35,7 +36,10 @@ export interface RunnerDeps {
 }
 
 export class SubtaskRunner {
-  readonly metrics: SubtaskMetrics;
+  /** Plain counters the data path increments (never per row); `metrics` adds the rest. */
+  private readonly counters: SubtaskMetrics;
+  /** Sink subtasks: end-to-end latency of each batch written (src/metrics/histogram.ts). */
+  private readonly latency: Float64Array | null;
   private readonly chain: TaskChain;
   private readonly log: Logger;
   private source: Source | null = null;
@@ -74,7 +78,7 @@ export class SubtaskRunner {
         subtaskIndex: index,
         parallelism: task.parallelism,
         onLateRows: (n) => {
-          this.metrics.late_records += n;
+          this.counters.late_records += n;
         },
         // Loaded by the worker before deploying (see worker.ts).
         udfs: deploy.spec.udfs === undefined ? undefined : cachedUdfs(deploy.spec.udfs),
@@ -82,7 +86,7 @@ export class SubtaskRunner {
       schemas.length > 0 ? schemas : undefined,
     );
     this.badRecords = new BadRecordLog(this.log);
-    this.metrics = {
+    this.counters = {
       job_id: deploy.job_id,
       run_id: deploy.run_id,
       task_id: task.task_id,
@@ -97,8 +101,20 @@ export class SubtaskRunner {
       backpressure_events: 0,
       late_records: 0,
     };
+    this.latency = this.chain.sinks.length > 0 ? newDense() : null;
     const first = task.operators[0];
     if (first?.kind === 'source' && first.event_time) this.eventTime = new EventTimeTracker(first.event_time);
+  }
+
+  /** What heartbeats report: the counters, with backpressure and latency read where they are kept. */
+  get metrics(): SubtaskMetrics {
+    const c = this.counters;
+    if (this.publisher) {
+      c.backpressure_events = this.publisher.waits;
+      c.backpressure_ms = Math.round(this.publisher.blockedMs());
+    }
+    if (this.latency) c.latency = toSparse(this.latency);
+    return c;
   }
 
   get isSource(): boolean {
@@ -175,10 +191,12 @@ export class SubtaskRunner {
         emit: (batch) => {
           // Read now: the position must cover exactly this batch (see Source.position()).
           const position = source.position();
-          return this.serial.run(() => this.process(batch, 0, position));
+          // Latency is measured from here, the moment the source hands the batch over.
+          const origin = Date.now();
+          return this.serial.run(() => this.process(batch, 0, position, undefined, origin));
         },
         reportBadRecord: (reason, raw) => {
-          this.metrics.deserialization_errors++;
+          this.counters.deserialization_errors++;
           this.badRecords.report(reason, raw);
         },
         signal: this.abort.signal,
@@ -198,7 +216,7 @@ export class SubtaskRunner {
   async runInput(): Promise<void> {
     const input = this.reader
       ? this.reader.run(
-          (batch, bytes, input) => this.process(batch, bytes, undefined, input),
+          (batch, bytes, input, origin) => this.process(batch, bytes, undefined, input, origin),
           (epoch, ref, alignmentMs) => this.snapshot(epoch, ref, alignmentMs),
           (watermark) => this.watermark(watermark),
         )
@@ -263,26 +281,28 @@ export class SubtaskRunner {
     for (const [i, sink] of this.sinks.entries()) {
       if (sink.preCommit) snap.sinks[chain.sinkNodes[i]!] = await sink.preCommit(epoch);
     }
-    // Nothing else runs in this subtask until the snapshot is stored (we hold its serial
-    // section), so state cannot change under the write. A copy-on-write snapshot would let
-    // processing go on during the write.
+    // writeSnapshot serializes `snap` before its first await, so from here on state may change:
+    // processing goes on (we leave the serial section) while the object store write completes,
+    // and the checkpoint is acknowledged once it has (an asynchronous snapshot, as Flink's).
     const write = this.deps.store.writeSnapshot(this.deploy.job_id, ref, this.task.task_id, this.index, snap);
     for (const w of this.outputs!.writers) await w.barrier(epoch, ref);
     const t1 = performance.now();
-    const bytes = await write;
-    const t2 = performance.now();
     this.lastEpoch = epoch;
-    this.deps.ack({
-      job_id: this.deploy.job_id,
-      run_id: this.deploy.run_id,
-      epoch,
-      task_id: this.task.task_id,
-      subtask_index: this.index,
-      bytes,
-      alignment_ms: Math.round(alignmentMs * 100) / 100,
-      sync_ms: Math.round((t1 - t0) * 100) / 100,
-      async_ms: Math.round((t2 - t1) * 100) / 100,
-    });
+    void write.then(
+      (bytes) =>
+        this.deps.ack({
+          job_id: this.deploy.job_id,
+          run_id: this.deploy.run_id,
+          epoch,
+          task_id: this.task.task_id,
+          subtask_index: this.index,
+          bytes,
+          alignment_ms: Math.round(alignmentMs * 100) / 100,
+          sync_ms: Math.round((t1 - t0) * 100) / 100,
+          async_ms: Math.round((performance.now() - t1) * 100) / 100,
+        }),
+      (err) => this.failed(asJobFailure(err)),
+    );
   }
 
   private clearTimer(): void {
@@ -298,21 +318,23 @@ export class SubtaskRunner {
     for (const w of this.outputs!.writers) await w.watermark(watermark);
   }
 
-  private async emit(out: RecordBatch): Promise<void> {
-    this.metrics.records_out += out.numRows;
-    this.metrics.batches_out++;
-    await this.outputs!.write(out);
-    this.metrics.bytes_out = this.outputs!.bytesOut;
+  /** `origin` is known for output of an input batch, not for what a watermark releases. */
+  private async emit(out: RecordBatch, origin?: number): Promise<void> {
+    this.counters.records_out += out.numRows;
+    this.counters.batches_out++;
+    await this.outputs!.write(out, origin);
+    this.counters.bytes_out = this.outputs!.bytesOut;
+    if (this.latency && origin !== undefined) record(this.latency, Date.now() - origin);
   }
 
-  private async process(batch: RecordBatch, bytes: number, position?: SourcePosition, input?: number): Promise<void> {
+  private async process(batch: RecordBatch, bytes: number, position?: SourcePosition, input?: number, origin?: number): Promise<void> {
     try {
       if (position !== undefined) this.sourcePosition = position;
-      this.metrics.records_in += batch.numRows;
-      this.metrics.batches_in++;
-      this.metrics.bytes_in += bytes;
+      this.counters.records_in += batch.numRows;
+      this.counters.batches_in++;
+      this.counters.bytes_in += bytes;
       const out = this.chain.run(batch, input);
-      if (out) await this.emit(out);
+      if (out) await this.emit(out, origin);
       const wm = this.eventTime?.observe(batch);
       if (wm !== undefined && wm !== null) await this.watermark(wm);
     } catch (err) {

@@ -1,6 +1,6 @@
 -- Nexmark q3 (local item suggestion): sellers in OR, ID or CA who put up items in category 10.
 -- A join without windows: each side's rows are kept for updating_ttl.
--- plan: source > filter > project > filter > project > join > filter > project > sink
+-- plan: source > project > filter > project > filter > project > join > filter > project > sink
 -- expect: join.ttl_ms = 3600000
 -- expect: join.left_keys = ["seller"]
 -- expect: join.right_keys = ["id"]

@@ -81,7 +81,9 @@ export class JetStreamSink implements Sink {
     this.markers = await CommitMarkers.open(ctx.nc, ctx.prefix);
     this.origin = { job: ctx.jobId, task: ctx.taskId, subtask: ctx.subtaskIndex };
     this.buffer = new EpochBuffer(this.origin, this.options.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES);
-    this.publisher = new JsPublisher(ctx.nc, this.options.publisher);
+    // A commit publishes a whole epoch of small messages at once: a wide ack window keeps the
+    // pipe full (the 16 MiB bytes-in-flight bound still caps memory).
+    this.publisher = new JsPublisher(ctx.nc, { window: 1024, ...this.options.publisher });
   }
 
   /** Buffers the batch in the open epoch; publishes nothing. */

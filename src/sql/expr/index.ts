@@ -33,6 +33,8 @@ export { jsValues, vectorFromJs } from './udf-values.js';
 export interface CompileOptions {
   /** The job's user-defined functions; scalar ones may be called in the expression. */
   udfs?: UdfRegistry | undefined;
+  /** Told the name of every input column the expression reads (column pruning, dataflow/prune.ts). */
+  onColumn?: ((name: string) => void) | undefined;
 }
 
 export interface CompiledExpr {
@@ -65,7 +67,7 @@ type Mode = 'expression' | 'projection' | 'condition';
 function compile(text: string, schema: Schema, fieldPath: string | undefined, mode: Mode, options: CompileOptions | undefined): CompiledExpr {
   try {
     const { expr, alias } = parseExpression(text, mode === 'projection');
-    let plan = typecheck(expr, schema, text, options?.udfs);
+    let plan = typecheck(expr, schema, text, options?.udfs, options?.onColumn);
     if (mode === 'condition' && plan.type !== 'bool' && plan.type !== 'null') {
       throw new ExprCompileError(`condition must be bool, got ${typeLabel(plan.type)}`, expr.pos);
     }

@@ -17,8 +17,8 @@ import { isNullKernel, isTruthKernel, notKernel } from './logic.js';
 import { buildArith, buildCompare, buildConcatOp } from './operators.js';
 import { constPlan, isInteger, isNumeric, type Plan, type Site } from './plan.js';
 
-export function typecheck(ast: Ast, schema: Schema, text: string, udfs?: UdfRegistry): Plan {
-  return new Checker(schema, text, udfs).check(ast);
+export function typecheck(ast: Ast, schema: Schema, text: string, udfs?: UdfRegistry, onColumn?: (name: string) => void): Plan {
+  return new Checker(schema, text, udfs, onColumn).check(ast);
 }
 
 class Checker {
@@ -26,6 +26,7 @@ class Checker {
     private readonly schema: Schema,
     private readonly text: string,
     private readonly udfs: UdfRegistry | undefined,
+    private readonly onColumn: ((name: string) => void) | undefined,
   ) {}
 
   private site(a: Ast): Site {
@@ -100,6 +101,7 @@ class Checker {
   private column(a: ColAst): Plan {
     const index = resolveColumn(this.schema.fields, [...(a.qualifier ?? []), a], a.pos);
     const f = this.schema.fields[index]!;
+    this.onColumn?.(f.name);
     return { k: 'col', index, name: f.name, type: f.type, nullable: f.nullable ?? true };
   }
 
