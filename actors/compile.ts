@@ -7,7 +7,7 @@ import { RecompileRequiredError, type JobContext } from '../machines/job.js';
 import { buildLogicalGraph } from '../src/dataflow/logical.js';
 import { buildPhysicalPlan } from '../src/dataflow/physical.js';
 import { cachedUdfs, compileSqlSpec, loadUdfsCached, type SqlJobSpec } from '../src/spec/sql-spec.js';
-import type { JobSpec, LogicalGraph, PhysicalPlan } from '../src/types.js';
+import type { JobSpec, LogicalGraph, PhysicalPlan, SinkSpec } from '../src/types.js';
 import { DEFAULT_PREFIX } from '../src/wire.js';
 
 /**
@@ -21,10 +21,19 @@ export function compileJob(spec: JobSpec, prefix: string = DEFAULT_PREFIX): Phys
 }
 
 export function logicalGraphOf(spec: JobSpec, prefix: string = DEFAULT_PREFIX): LogicalGraph {
-  if (spec.query === undefined) return buildLogicalGraph(spec);
+  if (spec.query === undefined) return buildLogicalGraph(spec.preview ? { ...spec, sinks: [PREVIEW_SINK] } : spec);
   const udfs = spec.udfs === undefined ? undefined : cachedUdfs(spec.udfs);
   if (spec.udfs !== undefined && !udfs) throw new RecompileRequiredError('the job\'s UDF module is not loaded in this controller yet');
-  return compileSqlSpec(spec as SqlJobSpec, { parallelism: spec.config.parallelism, prefix, udfs });
+  const graph = compileSqlSpec(spec as SqlJobSpec, { parallelism: spec.config.parallelism, prefix, udfs });
+  return spec.preview ? previewSinks(graph) : graph;
+}
+
+const PREVIEW_SINK: SinkSpec = { type: 'preview', config: {} };
+
+/** A preview job writes nowhere but its preview subject: every sink node becomes a preview sink. */
+function previewSinks(graph: LogicalGraph): LogicalGraph {
+  const nodes = graph.nodes.map((n) => (n.op.kind === 'sink' ? { ...n, name: 'preview-sink', op: { kind: 'sink' as const, sink: PREVIEW_SINK } } : n));
+  return { ...graph, nodes };
 }
 
 /** The spec with a rescale's or restart's parallelism applied. */

@@ -56,6 +56,13 @@ export class ConflictError extends RivuletError {
   readonly code = 409;
 }
 
+/** A limit of the deployment is reached (e.g. `max_running_jobs`): retrying helps once jobs end. */
+export class LimitExceededError extends RivuletError {
+  readonly domain = 'user' as const;
+  readonly retryable = true;
+  readonly code = 429;
+}
+
 /** NATS, a worker or another outside party failed; usually worth a retry. */
 export class ExternalError extends RivuletError {
   readonly domain = 'external' as const;

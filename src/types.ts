@@ -130,6 +130,11 @@ export interface JobSpec {
    * every worker with the job and loaded there without a compile step.
    */
   udfs?: string;
+  /**
+   * A preview job (seed 000): every sink is replaced by the preview sink, checkpoints come every
+   * 24 h, and the controller stops it after its preview TTL (60 s by default).
+   */
+  preview?: boolean;
 }
 
 /** The fixed schema the impulse source produces (Arroyo's impulse table). */

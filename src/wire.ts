@@ -22,6 +22,11 @@ export const JOB_OPS = [
   'checkpoints',
   'checkpoint_details',
   'delete',
+  'output',
+  'metrics',
+  'operator_metrics',
+  'logs',
+  'errors',
 ] as const;
 export type JobOp = (typeof JOB_OPS)[number];
 
@@ -45,6 +50,8 @@ export const HEADERS = {
   ref: 'Rivulet-Ref',
   /** Watermark messages: event time in ms, or `idle` (the sender holds no watermark back). */
   watermark: 'Rivulet-Watermark',
+  /** Batch messages: when the oldest row in it was handed over by a source (ms since the epoch), for end-to-end latency. */
+  origin: 'Rivulet-Origin',
 } as const;
 
 export type DataKind = 'batch' | 'barrier' | 'watermark' | 'eos';
@@ -68,6 +75,13 @@ export function subjects(prefix: string = DEFAULT_PREFIX) {
     inspect: (jobId: string) => `${prefix}.inspect.${jobId}`,
     /** Preview sink output of a job (one JSON record per message). */
     output: (jobId: string) => `${prefix}.output.${jobId}`,
+    /** Job logs: one JetStream stream per deployment, one subject per job and level (JSON entries). */
+    logs: {
+      stream: `${bucketPrefix(prefix)}_LOGS`,
+      all: `${prefix}.logs.>`,
+      job: (jobId: string) => `${prefix}.logs.${jobId}.*`,
+      entry: (jobId: string, level: string) => `${prefix}.logs.${jobId}.${level}`,
+    },
     /** Control plane between controller and workers (msgpack bodies). */
     control: {
       register: `${prefix}.ctl.register`,
@@ -105,268 +119,50 @@ export function subjects(prefix: string = DEFAULT_PREFIX) {
 export type Subjects = ReturnType<typeof subjects>;
 
 // ---------------------------------------------------------------------------------------------
-// API payloads (JSON, snake_case as seed 001).
+// API payloads (JSON, snake_case as seed 001): inferred from the schemas in src/api/schema, which
+// also validate requests and document the API, so no shape is written twice.
 
-/** Coarse status vocabulary of seed 001. */
-export type JobStatus = 'submitted' | 'running' | 'paused' | 'finished' | 'failed' | 'cancelled';
-
-/** Arroyo's job states, the job machine's top-level states. */
-export type JobState =
-  | 'Created'
-  | 'Compiling'
-  | 'Scheduling'
-  | 'Running'
-  | 'Rescaling'
-  | 'CheckpointStopping'
-  | 'Recovering'
-  | 'Restarting'
-  | 'Stopping'
-  | 'Stopped'
-  | 'Finishing'
-  | 'Finished'
-  | 'Failing'
-  | 'Failed';
-
-export interface SubmitResponse {
-  job_id: string;
-  status: JobStatus;
-  state: JobState;
-  submitted_at: string;
-  message: string;
-}
-
-export interface ListRequest {
-  status?: JobStatus;
-  limit?: number;
-  offset?: number;
-}
-
-export interface JobSummary {
-  job_id: string;
-  name: string;
-  status: JobStatus;
-  state: JobState;
-  submitted_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-  uptime_seconds: number;
-  parallelism: number;
-}
-
-export interface ListResponse {
-  jobs: JobSummary[];
-  total: number;
-  limit: number;
-  offset: number;
-}
-
-export interface JobIdRequest {
-  job_id: string;
-}
-
-export interface TaskInfo {
-  task_id: string;
-  name: string;
-  status: JobStatus;
-  parallelism: number;
-}
-
-export interface JobMetricsSummary {
-  events_processed: number;
-  events_emitted: number;
-  deserialization_errors: number;
-  throughput_per_sec: number;
-  backpressure_events: number;
-  restarts: number;
-  checkpoint_count: number;
-  last_checkpoint_duration_ms: number | null;
-  checkpoint_failures: number;
-  failures: number;
-  late_records: number;
-}
-
-export interface JobDetails {
-  job_id: string;
-  name: string;
-  status: JobStatus;
-  state: JobState;
-  config: JobSpec['config'];
-  submitted_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-  uptime_seconds: number;
-  failure_message: string | null;
-  metrics: JobMetricsSummary;
-  tasks: TaskInfo[];
-}
-
-export interface CancelResponse {
-  job_id: string;
-  status: 'cancelled';
-  cancelled_at: string;
-  savepoint_id?: string;
-}
-
-/** Arroyo's stop modes. */
-export type JobStopMode = 'checkpoint' | 'graceful' | 'immediate' | 'force';
-
-export interface StopRequest {
-  job_id: string;
-  /** Default `checkpoint`. */
-  mode?: JobStopMode;
-}
-
-export interface StopResponse {
-  job_id: string;
-  status: JobStatus;
-  state: JobState;
-  stopped_at: string;
-}
-
-export interface ResumeResponse {
-  job_id: string;
-  status: JobStatus;
-  state: JobState;
-  resumed_at: string;
-}
-
-export interface SavepointList {
-  job_id: string;
-  savepoints: Savepoint[];
-}
-
-export interface SavepointDeleteRequest {
-  job_id: string;
-  savepoint_id: string;
-}
-
-export interface SavepointDeleteResponse {
-  job_id: string;
-  savepoint_id: string;
-  deleted: true;
-}
-
-export interface CheckpointList {
-  job_id: string;
-  checkpoints: CheckpointSummary[];
-}
-
-export interface CheckpointDetailsRequest {
-  job_id: string;
-  epoch: number;
-}
-
-export interface CancelRequest {
-  job_id: string;
-  /** Take a savepoint first; its id comes back as `savepoint_id`. */
-  savepoint?: boolean;
-}
-
-export interface RestartRequest {
-  job_id: string;
-  /** Restore from this savepoint instead of the latest checkpoint. */
-  savepoint_id?: string;
-  config_overrides?: { parallelism?: number };
-}
-
-export interface RestartResponse {
-  job_id: string;
-  status: JobStatus;
-  restarted_at: string;
-  restored_from_savepoint: string | null;
-  message: string;
-}
-
-export interface SavepointRequest {
-  job_id: string;
-  description?: string;
-}
-
-export interface Savepoint {
-  savepoint_id: string;
-  job_id: string;
-  created_at: string;
-  size_bytes: number;
-  /** Where the state lives: `nats-object-store://<bucket>/<job_id>/<savepoint_id>`. */
-  location: string;
-  description: string | null;
-}
-
-export interface CheckpointSummary {
-  epoch: number;
-  checkpoint_id: string;
-  status: 'in_progress' | 'completed' | 'failed';
-  kind: 'checkpoint' | 'savepoint';
-  timestamp: string;
-  start_time: string;
-  finish_time: string | null;
-  duration_ms: number | null;
-  size_bytes: number;
-}
-
-/** Seed 000's operator checkpoint groups: per operator (task), per subtask bytes and spans. */
-export interface OperatorCheckpointGroup {
-  operator_id: string;
-  name: string;
-  bytes: number;
-  started_metadata_write: string | null;
-  finish_time: string | null;
-  subtasks: Array<{
-    index: number;
-    bytes: number;
-    alignment_ms: number;
-    sync_ms: number;
-    async_ms: number;
-    finish_time: string;
-  }>;
-}
-
-export interface CheckpointDetails extends CheckpointSummary {
-  job_id: string;
-  operator_checkpoint_groups: OperatorCheckpointGroup[];
-}
-
-/** `jobs.delete`: the job was at rest (Stopped, Finished or Failed) and is gone with its checkpoints and savepoints. */
-export interface DeleteJobResponse {
-  job_id: string;
-  deleted: true;
-}
-
-/** `queries.validate` request: the SQL, optionally the UDF module it calls and the parallelism to plan with. */
-export interface ValidateQueryRequest {
-  query: string;
-  /** TypeScript source of a UDF module (as a job's `udfs`). */
-  udfs?: string;
-  /** 1–256, default 1: the parallelism of the returned graph's nodes. */
-  parallelism?: number;
-}
-
-/** One problem in a query; `line` and `column` count from 1 in the query text. */
-export interface QueryProblem {
-  message: string;
-  line: number;
-  column: number;
-}
-
-/**
- * The logical graph of a valid query, for display: its operators (`description` says what each
- * does, e.g. `where amount > 10000`) and how data moves between them (`forward`, or a `shuffle`
- * hash-partitioned by `keys`).
- */
-export interface QueryGraph {
-  nodes: Array<{ id: string; name: string; parallelism: number; description: string }>;
-  edges: Array<{ from: string; to: string; kind: 'forward' | 'shuffle'; keys: string[] }>;
-}
-
-/** `queries.validate` reply: every problem found (empty when the query is valid), and its graph when valid. */
-export interface ValidateQueryResponse {
-  errors: QueryProblem[];
-  graph: QueryGraph | null;
-}
-
-export interface ErrorBody {
-  error: { code: number; message: string; details?: unknown };
-}
+export type {
+  CancelRequest,
+  CancelResponse,
+  CheckpointDetails,
+  CheckpointDetailsRequest,
+  CheckpointList,
+  CheckpointSummary,
+  DeleteJobResponse,
+  ErrorBody,
+  JobAction,
+  JobDetails,
+  JobIdRequest,
+  JobMetricsSummary,
+  JobOutput,
+  JobState,
+  JobStatus,
+  JobStopMode,
+  JobSummary,
+  ListQuery,
+  ListRequest,
+  ListResponse,
+  OperatorCheckpointGroup,
+  OutputSink,
+  QueryGraph,
+  QueryProblem,
+  RestartRequest,
+  RestartResponse,
+  ResumeResponse,
+  Savepoint,
+  SavepointDeleteRequest,
+  SavepointDeleteResponse,
+  SavepointList,
+  SavepointRequest,
+  StopRequest,
+  StopResponse,
+  SubmitRequest,
+  SubmitResponse,
+  TaskInfo,
+  ValidateQueryRequest,
+  ValidateQueryResponse,
+} from './api/schema/index.js';
 
 // ---------------------------------------------------------------------------------------------
 // Control plane payloads (msgpack).
@@ -394,6 +190,10 @@ export interface SubtaskMetrics {
   backpressure_events: number;
   /** Rows dropped because their window had already closed. */
   late_records: number;
+  /** Time spent waiting for room to publish output (shuffle publishes that found the window full). */
+  backpressure_ms?: number;
+  /** Sink subtasks: end-to-end latency per batch, a cumulative sparse histogram (src/metrics/histogram.ts). */
+  latency?: number[];
 }
 
 export interface HeartbeatMsg {
@@ -402,6 +202,10 @@ export interface HeartbeatMsg {
   slots: number;
   used_slots: number;
   rss_bytes: number;
+  /** process.cpuUsage() user + system, µs since the worker started. */
+  cpu_us?: number;
+  /** Memory of the worker's host (or its cgroup limit). */
+  mem_total_bytes?: number;
   subtasks: SubtaskMetrics[];
 }
 

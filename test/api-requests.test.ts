@@ -40,9 +40,16 @@ describe('job_id bodies (get, resume, savepoints, checkpoints)', () => {
 
 describe('list', () => {
   it('applies defaults and names bad fields', () => {
-    expect(parseListRequest({})).toEqual({ limit: 100, offset: 0 });
+    // No offset: from the start (offset and starting_after exclude each other).
+    expect(parseListRequest({})).toEqual({ limit: 100 });
     expect(parseListRequest({ status: 'paused', limit: 5, offset: 2 })).toEqual({ status: 'paused', limit: 5, offset: 2 });
     expect(badFields(parseListRequest, { status: 'stopped', limit: 0, offset: -1, x: 1 })).toEqual(['x', 'status', 'limit', 'offset']);
+  });
+  it('takes a cursor instead of an offset, not both', () => {
+    expect(parseListRequest({ starting_after: 'job-1', limit: 1000 })).toEqual({ starting_after: 'job-1', limit: 1000 });
+    expect(badFields(parseListRequest, { starting_after: 'job-1', offset: 0 })).toEqual(['starting_after']);
+    expect(badFields(parseListRequest, { starting_after: '' })).toEqual(['starting_after']);
+    expect(badFields(parseListRequest, { starting_after: 7, limit: 1001 })).toEqual(['limit', 'starting_after']);
   });
 });
 

@@ -6,6 +6,7 @@ import type { Service, ServiceInfo } from '@nats-io/services';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError, RivuletClient } from '../src/api/client.js';
 import type { QueryApi } from '../src/api/queries.js';
+import { API_SCHEMAS } from '../src/api/schema/index.js';
 import { startApiService, type JobApi } from '../src/api/service.js';
 import { ConflictError, NotFoundError, ValidationError } from '../src/errors.js';
 import { createLogger } from '../src/log.js';
@@ -44,12 +45,17 @@ const api: JobApi = {
   },
   list(req) {
     calls.push(['list', req]);
-    return { jobs: [], total: 0, limit: req.limit, offset: req.offset };
+    return { jobs: [], total: 0, limit: req.limit, offset: req.offset ?? 0, has_more: false };
   },
-  get(jobId) {
+  async get(jobId) {
     calls.push(['get', jobId]);
     check(jobId);
-    return { job_id: jobId } as ReturnType<JobApi['get']>;
+    return { job_id: jobId } as Awaited<ReturnType<JobApi['get']>>;
+  },
+  async output(jobId) {
+    calls.push(['output', jobId]);
+    check(jobId);
+    return { job_id: jobId, preview: true, preview_subject: `${prefix}.output.${jobId}`, inspect_subject: `${prefix}.inspect.${jobId}`, sinks: [] };
   },
   async cancel(jobId, sp) {
     calls.push(['cancel', jobId, sp]);
@@ -114,6 +120,23 @@ const api: JobApi = {
     calls.push(['delete', jobId]);
     check(jobId);
     return { job_id: jobId, deleted: true };
+  },
+  // The observability ops are exercised against a real controller in test/observability-api.test.ts.
+  async metrics(jobId, window) {
+    calls.push(['metrics', jobId, window]);
+    throw new NotFoundError(`job ${jobId} not found`);
+  },
+  async operatorMetrics(jobId) {
+    calls.push(['operatorMetrics', jobId]);
+    return { job_id: jobId, data: [] };
+  },
+  async logs(q) {
+    calls.push(['logs', q]);
+    return { job_id: q.job_id, logs: [], total: 0, limit: q.limit };
+  },
+  async errors(q) {
+    calls.push(['errors', q]);
+    return { data: [], has_more: false };
   },
 };
 
@@ -232,7 +255,7 @@ describe('every op reaches its JobApi method', () => {
     await client.get('job-1');
     expect(calls).toEqual([
       ['submit', { name: 'x' }],
-      ['list', { status: 'paused', limit: 100, offset: 0 }],
+      ['list', { status: 'paused', limit: 100 }],
       ['get', 'job-1'],
     ]);
   });
@@ -291,6 +314,8 @@ it('$SRV.INFO.rivulet lists one endpoint per op on its subject', async () => {
     ...QUERY_OPS.map((op) => [`queries_${op}`, subjects(prefix).api.query(op)]),
   ];
   expect(endpoints).toEqual(expected.sort());
-  expect(JOB_OPS.length).toBe(13);
+  // Every op has its schemas (API_SCHEMAS), and nothing else does.
+  expect(Object.keys(API_SCHEMAS.jobs).sort()).toEqual([...JOB_OPS].sort());
+  expect(Object.keys(API_SCHEMAS.queries).sort()).toEqual([...QUERY_OPS].sort());
   expect(subjects(prefix).api.query('validate')).toBe(`${prefix}.api.v1.queries.validate`);
 });

@@ -1,8 +1,11 @@
 // A small typed client for the request-reply API, used by the CLI and the tests. Error replies
-// (Nats-Service-Error-Code header) become ApiError with the wire code.
+// (Nats-Service-Error-Code header) become ApiError subclasses by wire code (client-errors.ts).
+// JobManager (job-manager.ts) is the public client in seed 001's shape, built on this one.
 
 import type { NatsConnection } from '@nats-io/nats-core';
 import { decodeJson, encodeJson } from '../nats/codec.js';
+import { apiError, type ApiErrorDetail } from './client-errors.js';
+import type { ErrorsRequest, JobErrors, JobLogs, JobMetrics, LogsRequest, MetricsWindow, OperatorMetrics } from './schema/observability.js';
 import {
   HEADERS,
   subjects,
@@ -14,6 +17,7 @@ import {
   type ErrorBody,
   type JobDetails,
   type JobOp,
+  type JobOutput,
   type JobStopMode,
   type ListRequest,
   type ListResponse,
@@ -32,16 +36,7 @@ import {
   type ValidateQueryResponse,
 } from '../wire.js';
 
-export class ApiError extends Error {
-  constructor(
-    readonly code: number,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
+export { ApiError } from './client-errors.js';
 
 export class RivuletClient {
   private readonly s: Subjects;
@@ -67,7 +62,7 @@ export class RivuletClient {
     const code = msg.headers?.get(HEADERS.serviceErrorCode);
     if (code) {
       const parsed = safeJson(msg.data) as ErrorBody | undefined;
-      throw new ApiError(Number(code), parsed?.error?.message ?? msg.headers?.get(HEADERS.serviceError) ?? 'error', parsed?.error?.details);
+      throw apiError(Number(code), parsed?.error?.message ?? msg.headers?.get(HEADERS.serviceError) ?? 'error', parsed?.error?.details as ApiErrorDetail[] | undefined);
     }
     return decodeJson(msg.data) as T;
   }
@@ -82,6 +77,11 @@ export class RivuletClient {
 
   get(jobId: string): Promise<JobDetails> {
     return this.request('get', { job_id: jobId });
+  }
+
+  /** Where the job's output is published (preview subject, every sink). */
+  output(jobId: string): Promise<JobOutput> {
+    return this.request('output', { job_id: jobId });
   }
 
   /** Replies once the job is Stopped; with `savepoint`, a savepoint is taken first. */
@@ -134,6 +134,26 @@ export class RivuletClient {
   /** Forgets a job at rest (Stopped, Finished or Failed) with its checkpoints and savepoints. */
   deleteJob(jobId: string): Promise<DeleteJobResponse> {
     return this.request('delete', { job_id: jobId });
+  }
+
+  /** Totals, rates and latency percentiles over `window` (default 5m), with a history series. */
+  metrics(jobId: string, window?: MetricsWindow): Promise<JobMetrics> {
+    return this.request('metrics', window === undefined ? { job_id: jobId } : { job_id: jobId, window });
+  }
+
+  /** Per operator and subtask metric groups; `data` is empty when the job is not running. */
+  operatorMetrics(jobId: string): Promise<OperatorMetrics> {
+    return this.request('operator_metrics', { job_id: jobId });
+  }
+
+  /** Log entries oldest first (`tail`: the newest `limit`), at `level` or above. */
+  logs(jobId: string, opts: Omit<LogsRequest, 'job_id'> = {}): Promise<JobLogs> {
+    return this.request('logs', { job_id: jobId, ...opts });
+  }
+
+  /** Error entries newest first; pass the last id seen as `starting_after` for the next page. */
+  errors(jobId: string, opts: Omit<ErrorsRequest, 'job_id'> = {}): Promise<JobErrors> {
+    return this.request('errors', { job_id: jobId, ...opts });
   }
 
   /** Every problem of a SQL query with its line and column (none: valid), and its graph when valid. */

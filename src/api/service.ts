@@ -17,8 +17,9 @@ import {
   type DeleteJobResponse,
   type JobDetails,
   type JobOp,
+  type JobOutput,
   type JobStopMode,
-  type ListRequest,
+  type ListQuery,
   type ListResponse,
   type QueryOp,
   type RestartRequest,
@@ -30,6 +31,7 @@ import {
   type StopResponse,
   type SubmitResponse,
 } from '../wire.js';
+import { observabilityHandlers, type ObservabilityApi } from './observability.js';
 import { sqlQueryApi, type QueryApi } from './queries.js';
 import { parseBody, respondError, respondJson } from './respond.js';
 import {
@@ -45,10 +47,13 @@ import {
 } from './requests.js';
 
 /** What the API needs from the controller. Request bodies are validated before these run. */
-export interface JobApi {
+export interface JobApi extends ObservabilityApi {
   submit(body: Record<string, unknown>): Promise<SubmitResponse>;
-  list(req: ListRequest & { limit: number; offset: number }): ListResponse;
-  get(jobId: string): JobDetails;
+  /** Newest first; an unknown `starting_after` is a 404. */
+  list(req: ListQuery): ListResponse;
+  get(jobId: string): Promise<JobDetails>;
+  /** Where the job's output is published. */
+  output(jobId: string): Promise<JobOutput>;
   cancel(jobId: string, savepoint: boolean): Promise<CancelResponse>;
   stop(jobId: string, mode: JobStopMode): Promise<StopResponse>;
   resume(jobId: string): Promise<ResumeResponse>;
@@ -67,10 +72,14 @@ export interface JobApi {
 
 export const SERVICE_VERSION = '0.1.0';
 
-type Handler = (body: Record<string, unknown>) => Promise<unknown> | unknown;
+/** Takes a request body (path and query parameters merged in, for HTTP) and returns the reply. */
+export type Handler = (body: Record<string, unknown>) => Promise<unknown> | unknown;
 
-/** One handler per op: validate the body, call the controller. A missing op fails to compile. */
-function jobHandlers(api: JobApi): Record<JobOp, Handler> {
+/**
+ * One handler per op: validate the body, call the controller. A missing op fails to compile.
+ * The NATS service and the HTTP server both serve these.
+ */
+export function jobHandlers(api: JobApi): Record<JobOp, Handler> {
   return {
     // A SQL body's UDF module is loaded first, so the controller's synchronous validation finds it.
     submit: async (body) => {
@@ -107,10 +116,12 @@ function jobHandlers(api: JobApi): Record<JobOp, Handler> {
       const jobId = parseJobId(body);
       return api.delete(jobId);
     },
+    output: (body) => api.output(parseJobId(body)),
+    ...observabilityHandlers(api),
   };
 }
 
-function queryHandlers(queries: QueryApi): Record<QueryOp, Handler> {
+export function queryHandlers(queries: QueryApi): Record<QueryOp, Handler> {
   return {
     validate: (body) => queries.validate(parseValidateQueryRequest(body)),
   };

@@ -18,17 +18,19 @@ function stopMode(value: string | undefined): JobStopMode | undefined {
 
 export const jobsCommand = commandGroup({
   list: {
-    usage: 'jobs list [--status S] [--limit N] [--offset N]',
+    usage: 'jobs list [--status S] [--limit N] [--offset N | --starting-after JOB_ID]',
     args: 0,
-    options: { status: { type: 'string' }, limit: { type: 'string' }, offset: { type: 'string' } },
+    options: { status: { type: 'string' }, limit: { type: 'string' }, offset: { type: 'string' }, 'starting-after': { type: 'string' } },
     request: (_args, v) => {
       const status = str(v, 'status') as JobStatus | undefined;
       const limit = intOption(str(v, 'limit'), 'limit', 1, 1000);
       const offset = intOption(str(v, 'offset'), 'offset', 0, Number.MAX_SAFE_INTEGER);
-      return (c) => c.list({ ...(status ? { status } : {}), ...(limit ? { limit } : {}), ...(offset ? { offset } : {}) });
+      const after = str(v, 'starting-after');
+      return (c) => c.list({ ...(status ? { status } : {}), ...(limit ? { limit } : {}), ...(offset ? { offset } : {}), ...(after ? { starting_after: after } : {}) });
     },
   },
   get: { usage: 'jobs get <job_id>', args: 1, request: ([id]) => (c) => c.get(id!) },
+  output: { usage: 'jobs output <job_id>', args: 1, request: ([id]) => (c) => c.request('output', { job_id: id! }) },
   cancel: {
     usage: 'jobs cancel <job_id> [--savepoint]',
     args: 1,

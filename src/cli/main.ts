@@ -13,14 +13,16 @@ import { savepointsCommand } from './savepoints.js';
 
 const USAGE = `usage: rivulet <command> [options]
 
-  server [--nats URL] [--workers N] [--slots N] [--state-dir DIR] [--prefix P]
+  server [--nats URL] [--workers N] [--slots N] [--state-dir DIR] [--prefix P] [--max-running-jobs N]
                               controller + N worker processes (+ embedded nats-server unless --nats)
-  controller --nats URL       the controller alone (cluster mode)
+  controller --nats URL [--max-running-jobs N]
+                              the controller alone (cluster mode); default limit 64 live jobs
   worker --nats URL [--slots N]
                               one worker process (cluster mode)
   submit spec.json            submit a job spec (seed-001 JSON)
-  jobs list [--status S] [--limit N] [--offset N]
+  jobs list [--status S] [--limit N] [--offset N | --starting-after JOB_ID]
   jobs get <job_id>
+  jobs output <job_id>        where the job's output is published
   jobs stop <job_id> [--mode checkpoint|graceful|immediate|force]
                               stop (default checkpoint: final checkpoint, resumable)
   jobs resume <job_id>        run a stopped job again from its last checkpoint

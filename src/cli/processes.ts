@@ -19,9 +19,11 @@ export async function serverCommand(argv: string[]): Promise<void> {
       slots: { type: 'string' },
       'state-dir': { type: 'string' },
       prefix: { type: 'string' },
+      'max-running-jobs': { type: 'string' },
     },
   });
   const log = createLogger('rivulet');
+  const maxRunningJobs = intOption(values['max-running-jobs'], 'max-running-jobs', 1, 1_000_000);
   const stack = await startStack({
     ...(natsUrlOf(values.nats) ? { natsUrl: natsUrlOf(values.nats)! } : {}),
     stateDir: path.resolve(values['state-dir'] ?? '.rivulet'),
@@ -29,6 +31,7 @@ export async function serverCommand(argv: string[]): Promise<void> {
     slots: intOption(values.slots, 'slots', 1, 1024) ?? 8,
     prefix: prefixOf(values.prefix),
     log,
+    ...(maxRunningJobs !== undefined ? { maxRunningJobs } : {}),
   });
   log.info({ nats: stack.natsUrl, workers: stack.workers.length }, 'rivulet server ready');
   const stop = untilSignal();
@@ -39,10 +42,11 @@ export async function serverCommand(argv: string[]): Promise<void> {
 }
 
 export async function controllerCommand(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { nats: { type: 'string' }, prefix: { type: 'string' } } });
+  const { values } = parseArgs({ args: argv, options: { nats: { type: 'string' }, prefix: { type: 'string' }, 'max-running-jobs': { type: 'string' } } });
   const log = createLogger('rivulet-controller');
+  const maxRunningJobs = intOption(values['max-running-jobs'], 'max-running-jobs', 1, 1_000_000);
   const nc = await connectNats(natsUrlOf(values.nats) ?? DEFAULT_NATS_URL, 'rivulet-controller');
-  const controller = await startController({ nc, prefix: prefixOf(values.prefix), log });
+  const controller = await startController({ nc, prefix: prefixOf(values.prefix), log, ...(maxRunningJobs !== undefined ? { maxRunningJobs } : {}) });
   log.info('controller ready');
   const stop = untilSignal();
   await stop.promise;

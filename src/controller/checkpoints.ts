@@ -147,6 +147,7 @@ export class CheckpointCoordinator {
       return;
     }
     this.stats.count++;
+    this.deps.journal?.checkpoint(this.jobId, f.meta);
     this.stats.last_duration_ms = f.meta.finish_time - f.meta.start_time;
     this.onCompleted({ job_id: this.jobId, ref: f.meta.ref, epoch: f.meta.epoch, parallelism: f.meta.parallelism, nodes: f.meta.nodes });
     f.resolve(f.meta);
@@ -157,6 +158,7 @@ export class CheckpointCoordinator {
     clearTimeout(f.timer);
     this.inFlight = null;
     this.stats.failures++;
+    this.deps.journal?.checkpoint(this.jobId, f.meta, err);
     f.meta.status = 'failed';
     f.meta.finish_time = Date.now();
     this.store.putMeta(f.meta).catch(() => undefined);

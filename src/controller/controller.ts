@@ -21,6 +21,7 @@ import type { ControllerDeps } from './deps.js';
 import { JobFactory } from './job-factory.js';
 import type { JobRecord } from './job-record.js';
 import { jobsApi } from './jobs-api.js';
+import { Observability } from './observability.js';
 import { WorkerRegistry } from './workers.js';
 
 export interface ControllerOptions {
@@ -30,7 +31,14 @@ export interface ControllerOptions {
   /** A worker silent this long is lost; default 5000 ms. */
   heartbeatTimeoutMs?: number;
   workerWaitMs?: number;
+  /** Jobs not at rest allowed at once; one more submit (or resume, restart) is a 429. Default 64. */
+  maxRunningJobs?: number;
+  /** A preview job stops itself this long after it started running; default 60 s (seed 000). */
+  previewTtlMs?: number;
 }
+
+export const DEFAULT_MAX_RUNNING_JOBS = 64;
+export const DEFAULT_PREVIEW_TTL_MS = 60_000;
 
 export interface ControllerHandle {
   jobs: Map<string, JobRecord>;
@@ -59,6 +67,7 @@ export async function startController(o: ControllerOptions): Promise<ControllerH
     runs: new Map(),
     workerWaitMs: o.workerWaitMs ?? 15_000,
     commandTimeoutMs: 30_000,
+    previewTtlMs: o.previewTtlMs ?? DEFAULT_PREVIEW_TTL_MS,
     onRun: (jobId, run) => jobs.get(jobId)?.trackRun(run),
     restorePointOf: (jobId) => jobs.get(jobId)?.restorePoint ?? null,
     lastEpochOf: (jobId) => jobs.get(jobId)?.checkpoints.lastEpoch ?? 0,
@@ -69,6 +78,9 @@ export async function startController(o: ControllerOptions): Promise<ControllerH
       await job.checkpoints.trigger(run, { kind: 'checkpoint' });
     },
   };
+  // The job log stream exists before the first job (re-adopted ones included) writes to it.
+  const observability = await Observability.open({ jsm: deps.jsm, prefix, log, workers });
+  deps.journal = observability.journal;
   const factory = new JobFactory(deps, jobs, jobStore, () => syncRun);
 
   /**
@@ -94,7 +106,10 @@ export async function startController(o: ControllerOptions): Promise<ControllerH
     const job = jobs.get(ev.job_id);
     const run = deps.runs.get(ev.job_id);
     if (!job || !run || run.runId !== ev.run_id) return;
-    if (run.onEvent(ev)) log.warn({ job_id: ev.job_id, task_id: ev.task_id, subtask: ev.subtask_index, error: ev.error }, 'subtask failed');
+    if (run.onEvent(ev)) {
+      log.warn({ job_id: ev.job_id, task_id: ev.task_id, subtask: ev.subtask_index, error: ev.error }, 'subtask failed');
+      observability.journal.subtaskFailed(ev.job_id, ev.task_id, ev.subtask_index, ev.error);
+    }
     syncRun(job);
   };
 
@@ -156,6 +171,7 @@ export async function startController(o: ControllerOptions): Promise<ControllerH
     }
     const now = Date.now();
     for (const job of jobs.values()) job.sampleThroughput(now);
+    observability.tick(jobs.values());
   }, 1000);
 
   await nc.flush();
@@ -163,22 +179,27 @@ export async function startController(o: ControllerOptions): Promise<ControllerH
   nc.publish(s.control.broadcast, encodeControl({ type: 'register' }));
   await factory.adoptAll();
 
-  const api = jobsApi({
-    prefix,
-    jobs,
-    runs: deps.runs,
-    store,
-    createJob: (spec: JobSpec) => factory.create(`job-${randomUUID()}`, spec),
-    forget: async (job) => {
-      job.checkpoints.stopPeriodic();
-      job.actor.stop();
-      jobs.delete(job.job_id);
-      await jobStore.delete(job.job_id);
-      await store.deleteJob(job.job_id);
-      // Commit markers of its exactly-once sinks (keys `<job_id>.<task>.<subtask>.<epoch>`).
-      await deps.jsm.streams.purge(`KV_${s.buckets.sinkCommits}`, { filter: `$KV.${s.buckets.sinkCommits}.${job.job_id}.>` }).catch(() => undefined);
-    },
-  });
+  const api: JobApi = {
+    ...jobsApi({
+      prefix,
+      jobs,
+      runs: deps.runs,
+      store,
+      maxRunningJobs: o.maxRunningJobs ?? DEFAULT_MAX_RUNNING_JOBS,
+      createJob: (spec: JobSpec) => factory.create(`job-${randomUUID()}`, spec),
+      forget: async (job) => {
+        job.checkpoints.stopPeriodic();
+        job.actor.stop();
+        jobs.delete(job.job_id);
+        await jobStore.delete(job.job_id);
+        await store.deleteJob(job.job_id);
+        // Commit markers of its exactly-once sinks (keys `<job_id>.<task>.<subtask>.<epoch>`).
+        await deps.jsm.streams.purge(`KV_${s.buckets.sinkCommits}`, { filter: `$KV.${s.buckets.sinkCommits}.${job.job_id}.>` }).catch(() => undefined);
+        await observability.forget(job.job_id);
+      },
+    }),
+    ...observability.api(jobs),
+  };
   const service: Service = await startApiService(nc, prefix, api, log);
 
   return {
@@ -188,6 +209,7 @@ export async function startController(o: ControllerOptions): Promise<ControllerH
     api,
     async stop(opts = {}) {
       clearInterval(tick);
+      factory.previews.clearAll();
       await service.stop().catch(() => undefined);
       for (const sub of subs) sub.unsubscribe();
       for (const job of jobs.values()) job.checkpoints.stopPeriodic();

@@ -6,6 +6,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
 import type { CheckpointStore } from '../checkpoint/store.js';
 import type { RestoreRef, Subjects } from '../wire.js';
+import type { JobJournal } from './job-journal.js';
 import type { JobRun } from './run.js';
 import type { WorkerRegistry } from './workers.js';
 
@@ -29,6 +30,10 @@ export interface ControllerDeps {
   restorePointOf(jobId: string): RestoreRef | null;
   /** Newest checkpoint epoch the job has used. */
   lastEpochOf(jobId: string): number;
+  /** A preview job stops itself this long after it started running. */
+  previewTtlMs: number;
   /** Takes a checkpoint of the job's current run and waits until it is committed. */
   finalCheckpoint(jobId: string): Promise<void>;
+  /** The job log stream: transitions, failures and checkpoints are written there. */
+  journal?: JobJournal;
 }

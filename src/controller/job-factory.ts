@@ -18,6 +18,7 @@ import { CheckpointCoordinator } from './checkpoints.js';
 import type { ControllerDeps } from './deps.js';
 import { createInspector } from './inspect.js';
 import { JobRecord } from './job-record.js';
+import { PreviewTimers } from './preview.js';
 import { parseRestartStrategy } from './restart-strategy.js';
 
 /** States a re-adopted job cannot resume in place: its run was the old controller's. */
@@ -25,6 +26,7 @@ const LIVE = new Set<JobState>(['Created', 'Compiling', 'Scheduling', 'Running',
 
 export class JobFactory {
   private readonly machine: JobMachine;
+  readonly previews: PreviewTimers;
 
   constructor(
     private readonly deps: ControllerDeps,
@@ -32,6 +34,7 @@ export class JobFactory {
     private readonly store: JobStore,
     private readonly syncRun: () => (job: JobRecord) => void,
   ) {
+    this.previews = new PreviewTimers(deps.previewTtlMs, deps.log);
     this.machine = jobMachine.provide({
       actors: { compile: compileActorFor(deps.prefix), schedule: scheduleActor(deps), teardown: teardownActor(deps), finish: finishActor(deps) },
     });
@@ -39,7 +42,9 @@ export class JobFactory {
 
   /** A new job, in Created. */
   create(jobId: string, spec: JobSpec): JobRecord {
-    return this.build(jobId, spec, Date.now(), 0, null);
+    const job = this.build(jobId, spec, Date.now(), 0, null);
+    this.deps.journal?.write(jobId, 'info', `job "${spec.name}" submitted`);
+    return job;
   }
 
   /** Re-adopts every stored job; live ones recover from their last checkpoint. */
@@ -110,6 +115,8 @@ export class JobFactory {
   }
 
   private onStateChange(job: JobRecord, from: JobState, to: JobState): void {
+    this.deps.journal?.transition(job.job_id, from, to, job.actor.getSnapshot().context.failure?.message ?? null);
+    this.previews.onState(job, to);
     if (to === 'Running') {
       const run = this.deps.runs.get(job.job_id);
       const spec = effectiveSpec(job.actor.getSnapshot().context);

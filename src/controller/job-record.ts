@@ -1,11 +1,12 @@
 // A job as the controller holds it: its spec, its XState actor, and the views the API returns.
 
 import type { Actor } from 'xstate';
+import { jobAction } from '../../machines/action.js';
 import { jobStateOf, type JobMachine } from '../../machines/job.js';
 import { jobStatus } from '../../machines/status.js';
 import type { StoredJob } from '../checkpoint/job-store.js';
 import type { JobSpec } from '../types.js';
-import type { JobDetails, JobMetricsSummary, JobState, JobStatus, JobSummary, RestoreRef, TaskInfo } from '../wire.js';
+import type { CheckpointSummary, JobDetails, JobMetricsSummary, JobState, JobStatus, JobSummary, RestoreRef, TaskInfo } from '../wire.js';
 import type { CheckpointCoordinator } from './checkpoints.js';
 import type { JobRun } from './run.js';
 
@@ -126,7 +127,8 @@ export class JobRecord {
     };
   }
 
-  details(now: number): JobDetails {
+  /** `checkpoints`: the newest ones, newest first (the store is asynchronous, the record not). */
+  details(now: number, checkpoints: CheckpointSummary[] = []): JobDetails {
     const s = this.summary(now);
     const ctx = this.actor.getSnapshot().context;
     return {
@@ -135,13 +137,16 @@ export class JobRecord {
       status: s.status,
       state: s.state,
       config: this.spec.config,
+      preview: this.spec.preview === true,
       submitted_at: s.submitted_at,
       started_at: s.started_at,
       finished_at: s.finished_at,
       uptime_seconds: s.uptime_seconds,
       failure_message: ctx.failure?.message ?? null,
+      action: jobAction(s.state, ctx.stop_reason === null),
       metrics: this.metrics(),
       tasks: this.tasks(),
+      checkpoints,
     };
   }
 

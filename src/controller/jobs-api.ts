@@ -1,30 +1,38 @@
 // The controller's side of the request-reply API: what each operation does to a job. Request
 // bodies arrive validated (src/api/requests.ts).
 
+import type { ObservabilityApi } from '../api/observability.js';
 import type { JobApi } from '../api/service.js';
 import { toCheckpointDetails, toCheckpointSummary, toRestoreRef, toSavepoint } from '../checkpoint/meta.js';
 import type { CheckpointStore } from '../checkpoint/store.js';
-import { ConflictError, NotFoundError } from '../errors.js';
+import { ConflictError, LimitExceededError, NotFoundError } from '../errors.js';
 import { validateJobSpec } from '../spec/validate.js';
 import type { JobSpec } from '../types.js';
 import type { JobState, JobStopMode } from '../wire.js';
+import { listJobs } from './job-list.js';
+import { jobOutput } from './job-output.js';
 import type { JobRecord } from './job-record.js';
 import type { JobRun } from './run.js';
 
 const TERMINAL = new Set<JobState>(['Stopped', 'Finished', 'Failed']);
 const iso = (ms = Date.now()) => new Date(ms).toISOString();
+/** How many of the newest checkpoints `get` shows. */
+const DETAILS_CHECKPOINTS = 5;
 
 export interface JobsApiDeps {
   prefix: string;
   jobs: Map<string, JobRecord>;
   runs: Map<string, JobRun>;
   store: CheckpointStore;
+  /** Jobs not at rest (Stopped, Finished, Failed) allowed at once; starting one more is a 429. */
+  maxRunningJobs: number;
   createJob(spec: JobSpec): JobRecord;
   /** Removes a job at rest for good: its actor, record, checkpoints, savepoints, sink markers. */
   forget(job: JobRecord): Promise<void>;
 }
 
-export function jobsApi(d: JobsApiDeps): JobApi {
+/** Everything but the observability ops (src/controller/observability.ts answers those). */
+export function jobsApi(d: JobsApiDeps): Omit<JobApi, keyof ObservabilityApi> {
   const getJob = (jobId: string): JobRecord => {
     const job = d.jobs.get(jobId);
     if (!job) throw new NotFoundError(`no job with id "${jobId}"`);
@@ -34,6 +42,15 @@ export function jobsApi(d: JobsApiDeps): JobApi {
     const run = d.runs.get(job.job_id);
     if (job.state !== 'Running' || !run) throw new ConflictError(`job ${job.job_id} is ${job.state}; ${what} needs a Running job`);
     return run;
+  };
+
+  /** Submit, resume and restart from rest start a job: refused at the running-job limit. */
+  const checkRunningLimit = () => {
+    let live = 0;
+    for (const j of d.jobs.values()) if (!TERMINAL.has(j.state)) live++;
+    if (live >= d.maxRunningJobs) {
+      throw new LimitExceededError(`${live} jobs are running, the limit (max_running_jobs) is ${d.maxRunningJobs}: stop, cancel or wait for one to end first`);
+    }
   };
 
   /** Sends a stop and waits until the job has come to rest. */
@@ -46,20 +63,21 @@ export function jobsApi(d: JobsApiDeps): JobApi {
   return {
     async submit(body) {
       const spec = validateJobSpec(body, { prefix: d.prefix });
+      checkRunningLimit();
       const job = d.createJob(spec);
       job.actor.send({ type: 'START' });
       return { job_id: job.job_id, status: job.status, state: job.state, submitted_at: iso(job.submitted_at), message: 'Job submitted successfully' };
     },
 
-    list(req) {
-      const now = Date.now();
-      const all = [...d.jobs.values()]
-        .filter((j) => !req.status || j.status === req.status)
-        .sort((a, b) => b.submitted_at - a.submitted_at || a.job_id.localeCompare(b.job_id));
-      return { jobs: all.slice(req.offset, req.offset + req.limit).map((j) => j.summary(now)), total: all.length, limit: req.limit, offset: req.offset };
+    list: (req) => listJobs(d.jobs, req),
+
+    async get(jobId) {
+      const job = getJob(jobId);
+      const metas = await d.store.listMeta(jobId);
+      return job.details(Date.now(), metas.slice(-DETAILS_CHECKPOINTS).reverse().map(toCheckpointSummary));
     },
 
-    get: (jobId) => getJob(jobId).details(Date.now()),
+    output: (jobId) => jobOutput(getJob(jobId), d.prefix),
 
     async cancel(jobId, savepoint) {
       const job = getJob(jobId);
@@ -84,6 +102,7 @@ export function jobsApi(d: JobsApiDeps): JobApi {
       if (job.state !== 'Stopped' || job.status !== 'paused') {
         throw new ConflictError(`job ${jobId} is ${job.state} (${job.status}); only a stopped (paused) job can be resumed — use restart for a cancelled or failed one`);
       }
+      checkRunningLimit();
       job.actor.send({ type: 'RESUME' });
       return { job_id: jobId, status: job.status, state: job.state, resumed_at: iso() };
     },
@@ -104,6 +123,7 @@ export function jobsApi(d: JobsApiDeps): JobApi {
         if (parallelism !== undefined && parallelism !== job.details(Date.now()).config.parallelism) job.actor.send({ type: 'RESCALE', parallelism });
         else job.actor.send({ type: 'RESTART' });
       } else if (job.state === 'Stopped' || job.state === 'Failed') {
+        checkRunningLimit();
         job.actor.send({ type: 'RESTART', ...(parallelism !== undefined ? { parallelism } : {}) });
       } else {
         throw new ConflictError(`job ${job.job_id} is ${job.state}; it can be restarted when Running, Stopped or Failed`);

@@ -12,6 +12,11 @@ export interface WorkerInfo {
   last_heartbeat: number;
   rss_bytes: number;
   subtasks: SubtaskMetrics[];
+  /** CPU of the process between its last two heartbeats, 100 = one core. */
+  cpu_percent?: number;
+  /** Last reported CPU time (µs) and the worker's clock then, for the next difference. */
+  cpu?: { us: number; at: number };
+  mem_total_bytes?: number;
 }
 
 export class WorkerRegistry {
@@ -46,6 +51,11 @@ export class WorkerRegistry {
     w.last_heartbeat = this.now();
     w.rss_bytes = msg.rss_bytes;
     w.subtasks = msg.subtasks;
+    if (msg.cpu_us !== undefined) {
+      if (w.cpu && msg.at > w.cpu.at) w.cpu_percent = Math.max(0, (msg.cpu_us - w.cpu.us) / 10 / (msg.at - w.cpu.at));
+      w.cpu = { us: msg.cpu_us, at: msg.at };
+    }
+    if (msg.mem_total_bytes !== undefined) w.mem_total_bytes = msg.mem_total_bytes;
     return true;
   }
 

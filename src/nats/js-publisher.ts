@@ -74,6 +74,8 @@ interface Waiter {
   subject: string;
   payload: Uint8Array;
   headers: MsgHdrs | undefined;
+  /** performance.now() when it started waiting. */
+  since: number;
   resolve: () => void;
   reject: (err: Error) => void;
 }
@@ -99,6 +101,10 @@ const ERR_STORE_FAILED = 10077;
 
 export class JsPublisher {
   readonly stats: JsPublisherStats = { published: 0, acked: 0, retries: 0, failed: 0 };
+  /** publish() calls that had to wait for room (backpressure). */
+  waits = 0;
+  /** Time publish() calls spent waiting for room, ms (the calls still waiting not included). */
+  private waitedMs = 0;
 
   private readonly window: number;
   private readonly maxBytes: number;
@@ -170,9 +176,16 @@ export class JsPublisher {
       this.admit(ticket, subject, payload, headers);
       return this.fatal ? Promise.reject(this.fatal) : RESOLVED;
     }
+    this.waits++;
     return new Promise<void>((resolve, reject) => {
-      this.waiting.push({ ticket, subject, payload, headers, resolve, reject });
+      this.waiting.push({ ticket, subject, payload, headers, since: performance.now(), resolve, reject });
     });
+  }
+
+  /** Time publishers have waited for room so far, ms, counting the wait under way. */
+  blockedMs(): number {
+    const oldest = this.waiting[0];
+    return this.waitedMs + (oldest ? performance.now() - oldest.since : 0);
   }
 
   /** Resolves when everything published so far is acknowledged (stored) by JetStream; rejects with the first fatal error. */
@@ -347,6 +360,7 @@ export class JsPublisher {
   private admitWaiting(): void {
     while (this.waiting.length > 0 && this.hasRoom() && !this.fatal) {
       const w = this.waiting.shift()!;
+      this.waitedMs += performance.now() - w.since;
       this.admit(w.ticket, w.subject, w.payload, w.headers);
       if (this.fatal) w.reject(this.fatal);
       else w.resolve();

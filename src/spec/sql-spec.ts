@@ -15,7 +15,7 @@ export const DEFAULT_SINKS: readonly DefaultSink[] = ['preview', 'stdout'];
 /** A SQL job spec: JobSpec with `query`, plus where a bare SELECT goes (kept with the job). */
 export type SqlJobSpec = JobSpec & { query: string; default_sink?: DefaultSink };
 
-export const SQL_TOP_LEVEL_KEYS = ['name', 'config', 'query', 'udfs', 'default_sink'];
+export const SQL_TOP_LEVEL_KEYS = ['name', 'config', 'query', 'udfs', 'default_sink', 'preview'];
 /** Keys of the JSON form that a SQL job gets from its query instead. */
 const GRAPH_KEYS = ['sources', 'transformations', 'sinks'];
 

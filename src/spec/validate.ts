@@ -17,7 +17,9 @@ export interface ValidateOptions {
   prefix?: string;
 }
 
-const TOP_LEVEL_KEYS = ['name', 'config', 'sources', 'transformations', 'sinks'];
+const TOP_LEVEL_KEYS = ['name', 'config', 'sources', 'transformations', 'sinks', 'preview'];
+/** Arroyo checkpoints a preview once a day: it runs for a minute, its state is thrown away. */
+export const PREVIEW_CHECKPOINT_INTERVAL_MS = 86_400_000;
 const NAME_PATTERN = /^[\p{L}\p{N} _.-]+$/u;
 const NAME_MAX = 128;
 
@@ -34,8 +36,9 @@ export function validateJobSpec(input: unknown, options: ValidateOptions = {}): 
     const name = validateName(input, p);
     const config = validateConfig(input.config, p);
     const sql = validateSqlParts(input, config, prefix, p);
+    const preview = validatePreview(input, p);
     if (p.size > 0) throw p.toError();
-    return { name: name!, config: config!, sources: [], transformations: [], sinks: [], ...sql! };
+    return withPreview({ name: name!, config: config!, sources: [], transformations: [], sinks: [], ...sql! }, preview);
   }
   rejectUnknownKeys(input, TOP_LEVEL_KEYS, '', p);
   const name = validateName(input, p);
@@ -44,9 +47,22 @@ export function validateJobSpec(input: unknown, options: ValidateOptions = {}): 
   const schema = sources && unionOf(sources, p);
   const transformations = validateTransformations(input.transformations, schema, p);
   const sinks = validateList(input.sinks, 'sinks', p, false, (raw, path) => validateSink(raw, path, p, prefix));
+  const preview = validatePreview(input, p);
   if (p.size > 0) throw p.toError();
   // No problems reported means every part parsed; the assertions only narrow the types.
-  return { name: name!, config: config!, sources: sources!, transformations: transformations!, sinks: sinks! };
+  return withPreview({ name: name!, config: config!, sources: sources!, transformations: transformations!, sinks: sinks! }, preview);
+}
+
+function validatePreview(input: Record<string, unknown>, p: Problems): boolean {
+  const v = input.preview;
+  if (v !== undefined && typeof v !== 'boolean') p.add('preview', `expected true or false, got ${jsonType(v)}`);
+  return v === true;
+}
+
+/** A preview keeps its sinks in the spec (for the record); the planner swaps them (actors/compile.ts). */
+function withPreview(spec: JobSpec, preview: boolean): JobSpec {
+  if (!preview) return spec;
+  return { ...spec, preview: true, config: { ...spec.config, checkpoint_interval_ms: PREVIEW_CHECKPOINT_INTERVAL_MS } };
 }
 
 /**

@@ -10,13 +10,14 @@ export class TaskOutputs {
     readonly writers: ShuffleWriter[],
   ) {}
 
-  async write(batch: RecordBatch): Promise<void> {
+  /** `origin`: when a source handed over the rows (ms), carried across shuffles for latency. */
+  async write(batch: RecordBatch, origin?: number): Promise<void> {
     const n = this.sinks.length + this.writers.length;
     if (n === 1) {
-      await (this.sinks[0] ?? this.writers[0]!).write(batch);
+      await (this.sinks.length === 1 ? this.sinks[0]!.write(batch) : this.writers[0]!.write(batch, origin));
       return;
     }
-    await Promise.all([...this.sinks.map((s) => s.write(batch)), ...this.writers.map((w) => w.write(batch))]);
+    await Promise.all([...this.sinks.map((s) => s.write(batch)), ...this.writers.map((w) => w.write(batch, origin))]);
   }
 
   /** End of input: everything buffered goes out, downstream is told the stream ended. */

@@ -4,7 +4,7 @@
 
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { Msg, NatsConnection } from '@nats-io/nats-core';
-import { hostname } from 'node:os';
+import { hostname, totalmem } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { SubtaskActor } from '../../actors/subtask.js';
@@ -143,6 +143,13 @@ export async function startWorker(o: WorkerOptions): Promise<WorkerHandle> {
   await nc.flush();
   void register();
 
+  // For jobs.metrics: this process's CPU time, and the memory it could have (a cgroup limit when set).
+  const cpuUs = () => {
+    const u = process.cpuUsage();
+    return u.user + u.system;
+  };
+  const limit = process.constrainedMemory?.() ?? 0;
+  const memTotal = limit > 0 && limit < totalmem() ? limit : totalmem();
   const beat = setInterval(() => {
     const hb: HeartbeatMsg = {
       worker_id: id,
@@ -150,6 +157,8 @@ export async function startWorker(o: WorkerOptions): Promise<WorkerHandle> {
       slots: o.slots,
       used_slots: actors.size,
       rss_bytes: process.memoryUsage.rss(),
+      cpu_us: cpuUs(),
+      mem_total_bytes: memTotal,
       subtasks: [...actors.values()].map((a) => a.metrics),
     };
     nc.publish(s.control.heartbeat, encodeControl(hb));

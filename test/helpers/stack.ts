@@ -4,7 +4,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { RivuletClient } from '../../src/api/client.js';
 import { createLogger } from '../../src/log.js';
-import { startStack, type Stack } from '../../src/stack.js';
+import { startStack, type Stack, type StackOptions } from '../../src/stack.js';
 import { getTestNatsUrl, uniqueName } from './nats.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -16,7 +16,7 @@ export interface TestStack {
   readonly prefix: string;
 }
 
-export function useTestStack(opts: { workers: number; heartbeatTimeoutMs?: number }): TestStack {
+export function useTestStack(opts: { workers: number; heartbeatTimeoutMs?: number } & Pick<StackOptions, 'maxRunningJobs' | 'previewTtlMs'>): TestStack {
   const prefix = uniqueName('rvt');
   let stack: Stack | undefined;
   let client: RivuletClient | undefined;
@@ -31,6 +31,8 @@ export function useTestStack(opts: { workers: number; heartbeatTimeoutMs?: numbe
       log: createLogger('rivulet-test', { level: process.env.RIVULET_LOG_LEVEL ?? 'warn', pretty: false }),
       workerStdout: 'pipe',
       ...(opts.heartbeatTimeoutMs ? { heartbeatTimeoutMs: opts.heartbeatTimeoutMs } : {}),
+      ...(opts.maxRunningJobs !== undefined ? { maxRunningJobs: opts.maxRunningJobs } : {}),
+      ...(opts.previewTtlMs !== undefined ? { previewTtlMs: opts.previewTtlMs } : {}),
     });
     client = new RivuletClient(stack.nc, prefix);
   });

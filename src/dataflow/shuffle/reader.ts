@@ -31,8 +31,11 @@ export interface ShuffleReaderOptions {
   inputs: ReaderInput[];
 }
 
-/** `input`: which input of the task's first operator the batch belongs to (PhysicalEdge.input_index). */
-export type BatchHandler = (batch: RecordBatch, bytes: number, input: number) => Promise<void>;
+/**
+ * `input`: which input of the task's first operator the batch belongs to (PhysicalEdge.input_index);
+ * `origin`: when a source handed over its oldest row (ms since the epoch), when the sender knew.
+ */
+export type BatchHandler = (batch: RecordBatch, bytes: number, input: number, origin: number | undefined) => Promise<void>;
 /** The subtask's combined event time advanced. */
 export type WatermarkHandler = (watermarkMs: number) => Promise<void>;
 
@@ -107,7 +110,8 @@ export class ShuffleReader {
         for (const m of ready) {
           const kind = m.headers?.get(HEADERS.kind);
           if (kind === 'batch') {
-            await aligner.serial(() => onBatch(decodeBatch(m.data), m.data.byteLength, ch.edge.input_index));
+            const origin = m.headers?.get(HEADERS.origin);
+            await aligner.serial(() => onBatch(decodeBatch(m.data), m.data.byteLength, ch.edge.input_index, origin ? Number(origin) : undefined));
             m.ack();
           } else if (kind === 'watermark') {
             const raw = m.headers!.get(HEADERS.watermark);

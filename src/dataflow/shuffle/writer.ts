@@ -29,6 +29,8 @@ interface PartitionBuffer {
   pieces: RecordBatch[];
   rows: number;
   seq: number;
+  /** Oldest source hand-over time of the rows buffered (Infinity: unknown), for latency. */
+  origin: number;
 }
 
 export class ShuffleWriter {
@@ -41,20 +43,21 @@ export class ShuffleWriter {
   batchesOut = 0;
 
   constructor(private readonly o: ShuffleWriterOptions) {
-    this.parts = Array.from({ length: o.targetParallelism }, () => ({ pieces: [], rows: 0, seq: 0 }));
+    this.parts = Array.from({ length: o.targetParallelism }, () => ({ pieces: [], rows: 0, seq: 0, origin: Infinity }));
   }
 
-  async write(batch: RecordBatch): Promise<void> {
+  /** `origin`: when a source handed over the rows this batch came from (ms), if known. */
+  async write(batch: RecordBatch, origin = Infinity): Promise<void> {
     if (this.failure) throw this.failure;
     if (this.o.edge.kind === 'forward') {
-      this.buffer(this.o.fromIndex % this.o.targetParallelism, batch);
+      this.buffer(this.o.fromIndex % this.o.targetParallelism, batch, origin);
     } else {
       // Routed by key group, so each row meets the keyed state its subtask owns.
       const split = partitionByKeyGroup(hashKeys(batch, this.o.edge.keys), this.o.targetParallelism);
       for (let p = 0; p < split.length; p++) {
         const idx = split[p]!;
-        if (idx.length === batch.numRows) this.buffer(p, batch);
-        else if (idx.length > 0) this.buffer(p, takeRows(batch, idx));
+        if (idx.length === batch.numRows) this.buffer(p, batch, origin);
+        else if (idx.length > 0) this.buffer(p, takeRows(batch, idx), origin);
       }
     }
     const full: number[] = [];
@@ -101,10 +104,11 @@ export class ShuffleWriter {
     this.timer = null;
   }
 
-  private buffer(p: number, batch: RecordBatch): void {
+  private buffer(p: number, batch: RecordBatch, origin: number): void {
     const part = this.parts[p]!;
     part.pieces.push(batch);
     part.rows += batch.numRows;
+    if (origin < part.origin) part.origin = origin;
   }
 
   private armLinger(): void {
@@ -132,14 +136,16 @@ export class ShuffleWriter {
       const part = this.parts[p]!;
       if (part.rows === 0) continue;
       const batch = part.pieces.length === 1 ? part.pieces[0]! : concatBatches(this.o.schema, part.pieces);
+      const origin = part.origin;
       part.pieces = [];
       part.rows = 0;
-      await this.send(p, 'batch', encodeBatch(batch));
+      part.origin = Infinity;
+      await this.send(p, 'batch', encodeBatch(batch), undefined, undefined, origin);
     }
     this.armLinger();
   }
 
-  private async send(p: number, kind: DataKind, body: Uint8Array, barrier?: { epoch: number; ref: string }, watermark?: number | 'idle'): Promise<void> {
+  private async send(p: number, kind: DataKind, body: Uint8Array, barrier?: { epoch: number; ref: string }, watermark?: number | 'idle', origin = Infinity): Promise<void> {
     const part = this.parts[p]!;
     const seq = ++part.seq;
     const { edge, fromIndex, jobId, runId } = this.o;
@@ -153,6 +159,7 @@ export class ShuffleWriter {
       h.set(HEADERS.ref, barrier.ref);
     }
     if (watermark !== undefined) h.set(HEADERS.watermark, String(watermark));
+    if (origin !== Infinity) h.set(HEADERS.origin, String(origin));
     this.bytesOut += body.byteLength;
     if (kind === 'batch') this.batchesOut++;
     await this.o.publisher.publish(this.o.subjects.data.channel(jobId, runId, edge.edge_id, p, fromIndex), body, h);
