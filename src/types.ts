@@ -83,6 +83,11 @@ export interface NexmarkSourceConfig {
    * as arrival time minus event time. Event times then differ between runs.
    */
   realtime?: boolean;
+  /**
+   * Only these columns (names of NEXMARK_SCHEMA, in its order): the planner's column pruning
+   * (dataflow/prune.ts) sets it, and the generator then skips the strings nobody reads.
+   */
+  columns?: string[];
 }
 
 /** A bounded file of JSON lines (tests, examples): one record per line. */

@@ -30,9 +30,14 @@ export function respondJson(msg: Msg, value: unknown): void {
 
 /** Parses a request body as a JSON object; anything else is a 400. */
 export function parseBody(msg: Msg): Record<string, unknown> {
+  return parseJsonObject(msg.data);
+}
+
+/** The same for raw bytes (an HTTP body); empty is `{}`. */
+export function parseJsonObject(data: Uint8Array): Record<string, unknown> {
   let value: unknown;
   try {
-    value = decodeJson(msg.data);
+    value = decodeJson(data);
   } catch (err) {
     throw new ValidationError(`request body is not valid JSON: ${(err as Error).message}`, undefined, err);
   }

@@ -4,7 +4,7 @@
 import type { Writable } from 'node:stream';
 import { ValidationError } from '../errors.js';
 import { IMPULSE_SCHEMA, type Schema, type SinkSpec, type SourceSpec } from '../types.js';
-import { NEXMARK_SCHEMA } from './nexmark/schema.js';
+import { nexmarkSchema } from './nexmark/schema.js';
 import { BlackholeSink } from './sinks/blackhole.js';
 import { JetStreamSink } from './sinks/jetstream.js';
 import { natsSink } from './sinks/nats.js';
@@ -63,7 +63,7 @@ export function sourceSchema(spec: SourceSpec): Schema {
     case 'impulse':
       return IMPULSE_SCHEMA;
     case 'nexmark':
-      return NEXMARK_SCHEMA;
+      return nexmarkSchema(spec.config.columns);
     case 'nats':
     case 'jetstream':
     case 'json_file':

@@ -1,7 +1,7 @@
 // Declared schemas: parsing them out of a spec, the schema each source produces, and the union
 // of several sources (they feed the same pipeline, so their columns must line up).
 
-import { NEXMARK_SCHEMA } from '../connectors/nexmark/schema.js';
+import { nexmarkSchema } from '../connectors/nexmark/schema.js';
 import { InternalError } from '../errors.js';
 import { FIELD_TYPES, type Field, type FieldType, IMPULSE_SCHEMA, type Schema, type SourceSpec } from '../types.js';
 import { isObject, join, jsonType, type Problems, readString, rejectUnknownKeys } from './problems.js';
@@ -64,7 +64,7 @@ export function sourceSchema(source: SourceSpec): Schema {
     case 'impulse':
       return IMPULSE_SCHEMA;
     case 'nexmark':
-      return NEXMARK_SCHEMA;
+      return nexmarkSchema(source.config.columns);
     default:
       return source.config.schema;
   }

@@ -1,6 +1,7 @@
 // `sources[i]`: connector type, its settings, and the schema it declares.
 
 import type { SourceSpec, SourceType } from '../types.js';
+import { NEXMARK_SCHEMA } from '../connectors/nexmark/schema.js';
 import {
   isObject,
   join,
@@ -49,7 +50,8 @@ function readSourceConfig(type: SourceType, c: JsonObject, path: string, p: Prob
       return { type, config };
     }
     case 'nexmark': {
-      rejectUnknownKeys(c, ['event_rate', 'count', 'runtime_ms', 'seed', 'realtime'], path, p);
+      rejectUnknownKeys(c, ['event_rate', 'count', 'runtime_ms', 'seed', 'realtime', 'columns'], path, p);
+      const columns = readNexmarkColumns(c, path, p);
       if (c.realtime !== undefined && typeof c.realtime !== 'boolean') p.add(`${path}.realtime`, 'expected true or false');
       const rate = readRate(c, path, p, 'events');
       const count = readInteger(c, 'count', path, p, { min: 0 });
@@ -61,6 +63,7 @@ function readSourceConfig(type: SourceType, c: JsonObject, path: string, p: Prob
         ...(runtime !== undefined ? { runtime_ms: runtime } : {}),
         ...(seed !== undefined ? { seed } : {}),
         ...(c.realtime === true ? { realtime: true } : {}),
+        ...(columns ? { columns } : {}),
       };
       return { type, config };
     }
@@ -118,4 +121,21 @@ export function readStream(c: JsonObject, path: string, p: Problems): string | u
   const problem = streamNameProblem(stream);
   if (problem) p.add(join(path, 'stream'), problem);
   return problem ? undefined : stream;
+}
+
+/** `columns`: a non-empty list of distinct Nexmark column names, kept in schema order. */
+function readNexmarkColumns(c: JsonObject, path: string, p: Problems): string[] | undefined {
+  const v = c.columns;
+  if (v === undefined) return undefined;
+  const names = NEXMARK_SCHEMA.fields.map((f) => f.name);
+  if (!Array.isArray(v) || v.length === 0 || v.some((x) => typeof x !== 'string')) {
+    p.add(join(path, 'columns'), 'expected a non-empty list of column names');
+    return undefined;
+  }
+  const unknown = v.filter((x) => !names.includes(x as string));
+  if (unknown.length) {
+    p.add(join(path, 'columns'), `unknown Nexmark column(s) ${unknown.map((x) => JSON.stringify(x)).join(', ')} (columns: ${names.join(', ')})`);
+    return undefined;
+  }
+  return names.filter((n) => v.includes(n));
 }

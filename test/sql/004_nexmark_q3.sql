@@ -1,6 +1,7 @@
 -- Nexmark q3 (local item suggestion): sellers in OR, ID or CA who put up items in category 10.
 -- A join without windows: each side's rows are kept for updating_ttl.
--- plan: source > project > filter > project > filter > project > join > filter > project > sink
+-- plan: source > filter > project > filter > project > join > filter > project > sink
+-- expect: source.source.config.columns = ["person.id", "person.name", "person.city", "person.state", "auction.id", "auction.seller", "auction.category", "event_time"]
 -- expect: join.ttl_ms = 3600000
 -- expect: join.left_keys = ["seller"]
 -- expect: join.right_keys = ["id"]

@@ -55,7 +55,7 @@ import {
   TIME,
 } from './model.js';
 import type { StringTable } from './pools.js';
-import { NEXMARK_SCHEMA } from './schema.js';
+import { NEXMARK_SCHEMA, nexmarkSchema } from './schema.js';
 
 const TWO_32 = 4294967296;
 const INT64 = arrowType('int64');
@@ -163,13 +163,25 @@ class Utf8Out {
   }
 }
 
+/** Indexes in NEXMARK_SCHEMA of the string columns, in the order build() sizes them. */
+const STRING_COLUMNS = [1, 2, 3, 4, 5, 7, 9, 10, 17, 21, 22, 24];
+
 export class NexmarkColumns {
   private readonly scratch = new Float64Array(SCRATCH_SLOTS);
   private chunk: Chunk | null = null;
   /** The char pool as float64 words, for copying bid extras (see build). */
   private readonly poolWords: Float64Array;
 
-  constructor(private readonly p: DrawParams) {
+  /** Which NEXMARK_SCHEMA columns go out (all when no `columns` are given); strings of the others are not written. */
+  private readonly keep: boolean[];
+  private readonly schema: arrow.Schema;
+
+  constructor(
+    private readonly p: DrawParams,
+    columns?: readonly string[],
+  ) {
+    this.keep = NEXMARK_SCHEMA.fields.map((f) => !columns || columns.includes(f.name));
+    this.schema = toArrowSchema(nexmarkSchema(columns));
     const chars = p.pools.chars;
     if (BID_EXTRA_LENGTH % 8 !== 0 || chars.byteOffset % 8 !== 0) throw new InternalError('nexmark: bid extras must copy as 8-byte words');
     this.poolWords = new Float64Array(chars.buffer, chars.byteOffset, chars.byteLength >> 3);
@@ -195,19 +207,21 @@ export class NexmarkColumns {
     const bids = rows - persons - auctions;
 
     // Worst-case string bytes of each Utf8 column, in the order they are taken below.
+    const keep = this.keep;
+    const [kName, kEmail, kCard, kCity, kState, kPExtra, kDesc, kItem, kAExtra, kChan, kUrl, kBExtra] = STRING_COLUMNS.map((i) => keep[i]!);
     const stringBytes = [
-      persons * pools.names.maxLength,
-      persons * EMAIL_MAX,
-      persons * CARD_LENGTH,
-      persons * pools.cities.maxLength,
-      persons * pools.states.maxLength,
-      persons * PERSON_EXTRA_MAX,
-      auctions * DESCRIPTION_MAX,
-      auctions * ITEM_NAME_MAX,
-      auctions * AUCTION_EXTRA_MAX,
-      bids * pools.channels.maxLength,
-      bids * pools.urls.maxLength,
-      bids * BID_EXTRA_LENGTH,
+      kName ? persons * pools.names.maxLength : 0,
+      kEmail ? persons * EMAIL_MAX : 0,
+      kCard ? persons * CARD_LENGTH : 0,
+      kCity ? persons * pools.cities.maxLength : 0,
+      kState ? persons * pools.states.maxLength : 0,
+      kPExtra ? persons * PERSON_EXTRA_MAX : 0,
+      kDesc ? auctions * DESCRIPTION_MAX : 0,
+      kItem ? auctions * ITEM_NAME_MAX : 0,
+      kAExtra ? auctions * AUCTION_EXTRA_MAX : 0,
+      kChan ? bids * pools.channels.maxLength : 0,
+      kUrl ? bids * pools.urls.maxLength : 0,
+      kBExtra ? bids * BID_EXTRA_LENGTH : 0,
     ];
     const bitmapBytes = align8((rows + 7) >> 3);
     const slabBytes = 3 * bitmapBytes + UTF8_COLUMNS * align8((rows + 1) * 4) + 14 * rows * 8 + stringBytes.reduce((s, n) => s + align8(n), 0);
@@ -283,13 +297,19 @@ export class NexmarkColumns {
         put(bBidderW, w, e[B_BIDDER]!);
         put(bPriceW, w, e[B_PRICE]!);
         const channel = e[B_CHANNEL]!;
-        for (let i = chanIdx[channel]!, end = chanIdx[channel + 1]!, to = chanBase + chanAt; i < end; i++) u8[to++] = chanSrc[i]!;
-        chanAt += chanIdx[channel + 1]! - chanIdx[channel]!;
-        const url = urlViews[channel]!;
-        u8.set(url, urlBase + urlAt);
-        urlAt += url.length;
-        for (let i = e[EXTRA]! / 8, end = i + BID_EXTRA_LENGTH / 8, to = (extraBase + extraAt) / 8; i < end; i++) chunkWords[to++] = poolWords[i]!;
-        extraAt += BID_EXTRA_LENGTH;
+        if (kChan) {
+          for (let i = chanIdx[channel]!, end = chanIdx[channel + 1]!, to = chanBase + chanAt; i < end; i++) u8[to++] = chanSrc[i]!;
+          chanAt += chanIdx[channel + 1]! - chanIdx[channel]!;
+        }
+        if (kUrl) {
+          const url = urlViews[channel]!;
+          u8.set(url, urlBase + urlAt);
+          urlAt += url.length;
+        }
+        if (kBExtra) {
+          for (let i = e[EXTRA]! / 8, end = i + BID_EXTRA_LENGTH / 8, to = (extraBase + extraAt) / 8; i < end; i++) chunkWords[to++] = poolWords[i]!;
+          extraAt += BID_EXTRA_LENGTH;
+        }
       } else {
         bTimeW[w] = bTimeW[w + 1] = 0;
         bAuctionW[w] = bAuctionW[w + 1] = 0;
@@ -299,27 +319,27 @@ export class NexmarkColumns {
           auctionBits[r >> 3] |= 1 << (r & 7);
           for (const c of auctionStrings) c.begin(r);
           put(aIdW, w, e[A_ID]!);
-          aDesc.chars(e[A_DESC]!, e[A_DESC_LEN]!);
-          aName.chars(e[A_NAME]!, e[A_NAME_LEN]!);
+          if (kDesc) aDesc.chars(e[A_DESC]!, e[A_DESC_LEN]!);
+          if (kItem) aName.chars(e[A_NAME]!, e[A_NAME_LEN]!);
           put(aInitialW, w, e[A_INITIAL_BID]!);
           put(aReserveW, w, e[A_RESERVE]!);
           put(aTimeW, w, time);
           put(aExpiresW, w, e[A_EXPIRES]!);
           put(aSellerW, w, e[A_SELLER]!);
           put(aCategoryW, w, e[A_CATEGORY]!);
-          aExtra.chars(e[EXTRA]!, e[EXTRA_LEN]!);
+          if (kAExtra) aExtra.chars(e[EXTRA]!, e[EXTRA_LEN]!);
           for (const c of auctionStrings) c.end(r);
         } else {
           personBits[r >> 3] |= 1 << (r & 7);
           for (const c of personStrings) c.begin(r);
           put(pIdW, w, e[P_ID]!);
-          copyEntry(pName, pools.names, e[P_NAME]!);
-          writeEmail(pEmail, e);
-          writeCard(pCard, e);
-          copyEntry(pCity, pools.cities, e[P_CITY]!);
-          copyEntry(pState, pools.states, e[P_STATE]!);
+          if (kName) copyEntry(pName, pools.names, e[P_NAME]!);
+          if (kEmail) writeEmail(pEmail, e);
+          if (kCard) writeCard(pCard, e);
+          if (kCity) copyEntry(pCity, pools.cities, e[P_CITY]!);
+          if (kState) copyEntry(pState, pools.states, e[P_STATE]!);
           put(pTimeW, w, time);
-          pExtra.chars(e[EXTRA]!, e[EXTRA_LEN]!);
+          if (kPExtra) pExtra.chars(e[EXTRA]!, e[EXTRA_LEN]!);
           for (const c of personStrings) c.end(r);
         }
       }
@@ -367,7 +387,7 @@ export class NexmarkColumns {
       bExtra.data(rows, bidBits, bn),
       fixedData(TIMESTAMP, rows, eventTime, null, 0),
     ];
-    return assembleBatch(toArrowSchema(NEXMARK_SCHEMA), rows, children);
+    return assembleBatch(this.schema, rows, children.filter((_, i) => keep[i]));
   }
 }
 

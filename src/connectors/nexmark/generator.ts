@@ -26,12 +26,15 @@ export class NexmarkGenerator {
   readonly wallClockLimitMs: number | null;
   private columns: NexmarkColumns | null = null;
   private readonly realtime: boolean;
+  /** NexmarkSourceConfig.columns: only these go out. */
+  private readonly selected: readonly string[] | undefined;
 
   constructor(config: NexmarkSourceConfig = {}) {
     const rate = config.event_rate !== undefined && config.event_rate > 0 ? config.event_rate : 0;
     this.eventRate = rate;
     const seed = config.seed ?? DEFAULT_NEXMARK_SEED;
     this.realtime = config.realtime === true;
+    this.selected = config.columns;
     const base = this.realtime ? Date.now() : NEXMARK_BASE_TIME_MS;
     this.params = { key: seedKey(seed, PURPOSE_EVENTS), rate: rate || DEFAULT_EVENT_TIME_RATE, pools: poolsFor(seed), base };
     let limit = config.count ?? Infinity;
@@ -64,7 +67,7 @@ export class NexmarkGenerator {
 
   /** `rows` events as one batch of NEXMARK_SCHEMA: first + r * step, or list[r] when given. */
   batch(rows: number, first: number, step = 1, list: Float64Array | null = null): RecordBatch {
-    this.columns ??= new NexmarkColumns(this.params);
+    this.columns ??= new NexmarkColumns(this.params, this.selected);
     return this.columns.build(rows, first, step, list);
   }
 

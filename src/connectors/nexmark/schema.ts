@@ -77,3 +77,9 @@ export interface NexmarkRow {
   'bid.extra': string | null;
   event_time: number;
 }
+
+/** NEXMARK_SCHEMA, or the given columns of it (in schema order). */
+export function nexmarkSchema(columns?: readonly string[]): Schema {
+  if (!columns) return NEXMARK_SCHEMA;
+  return { fields: NEXMARK_SCHEMA.fields.filter((f) => columns.includes(f.name)) };
+}

@@ -14,19 +14,20 @@
 import type { RecordBatch } from 'apache-arrow';
 import type { NexmarkSourceConfig, Schema } from '../../types.js';
 import { NexmarkGenerator } from '../nexmark/generator.js';
-import { NEXMARK_SCHEMA } from '../nexmark/schema.js';
+import { nexmarkSchema } from '../nexmark/schema.js';
 import { NumberedSource, type Pacing, type Rows } from '../numbered-source.js';
 import type { SourceContext, SourceRestore } from '../types.js';
 
 export { NEXMARK_SCHEMA } from '../nexmark/schema.js';
 
 export class NexmarkSource extends NumberedSource {
-  readonly schema: Schema = NEXMARK_SCHEMA;
+  readonly schema: Schema;
   readonly generator: NexmarkGenerator;
 
   constructor(config: NexmarkSourceConfig, restore?: SourceRestore) {
     super(restore);
     this.generator = new NexmarkGenerator(config);
+    this.schema = nexmarkSchema(config.columns);
   }
 
   protected pacing(ctx: SourceContext, started: number): Pacing {
