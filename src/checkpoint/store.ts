@@ -4,7 +4,11 @@
 // subjects outright: a checkpoint every few seconds would otherwise leave a tombstone each time.
 
 import type { NatsConnection } from '@nats-io/nats-core';
-import { Base64UrlPaddedCodec, Objm, type ObjectStore } from '@nats-io/obj';
+import { Base64UrlPaddedCodec, Objm, type ObjectStore, setSha256Backend } from '@nats-io/obj';
+
+// Node's native SHA-256 for object digests: the default pure-JS one cost ~30% of a worker's CPU
+// when checkpoints carry megabytes (an exactly-once sink's pending output).
+setSha256Backend('native');
 import { Packr } from 'msgpackr';
 import { InternalError, ValidationError } from '../errors.js';
 import { subjects } from '../wire.js';
