@@ -149,7 +149,8 @@ async function main(): Promise<void> {
     }
     if (selected('baseline')) baseline = await jetstreamCopyBaseline(stack.nc, quick ? 500 : 2000, 8192);
     if (selected('passthrough')) {
-      passthrough = await passthroughBenchmark(stack.nc, client, quick ? 200_000 : 1_000_000);
+      const workerRss = () => Math.max(0, ...stack.controller.workers.live().map((w) => w.rss_bytes / 1024 ** 2));
+      passthrough = await passthroughBenchmark(stack.nc, client, quick ? 200_000 : 1_000_000, workerRss);
       process.stderr.write(`  passthrough: ${passthrough.passthrough_events_per_sec.toLocaleString()} events/s (raw copy ${passthrough.copy_events_per_sec.toLocaleString()})\n`);
     }
   } finally {
@@ -182,6 +183,7 @@ async function main(): Promise<void> {
     console.log(`\nJetStream → JetStream, ${passthrough.messages.toLocaleString()} JSON records of ~${passthrough.bytes_per_message} B, one per message:`);
     console.log(`  raw copy (ordered consumer → pipelined publish with Nats-Msg-Id): ${passthrough.copy_events_per_sec.toLocaleString()} events/s`);
     console.log(`  Rivulet SQL passthrough, exactly-once sink, p=1: ${passthrough.passthrough_events_per_sec.toLocaleString()} events/s = ${passthrough.ratio} × raw copy`);
+    console.log(`  its sink is slower than its source (commits publish one message per record): peak worker RSS ${passthrough.rss_first_half_mb} MB in the first half, ${passthrough.rss_second_half_mb} MB in the second`);
   }
   console.log(`\nmachine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 1024 ** 3)} GiB, node ${process.version}`);
   if (values.json) {
@@ -191,6 +193,7 @@ async function main(): Promise<void> {
       jetstream_copy_events_per_sec: passthrough?.copy_events_per_sec ?? null,
       passthrough_events_per_sec: passthrough?.passthrough_events_per_sec ?? null,
       passthrough_ratio: passthrough?.ratio ?? null,
+      passthrough_rss_mb: passthrough ? [passthrough.rss_first_half_mb, passthrough.rss_second_half_mb] : null,
       // Rows/s of a raw copy of 8192-row Arrow batches: what JetStream carries for shuffles.
       arrow_batch_copy_events_per_sec: baseline?.events_per_sec ?? null,
     } }, null, 2));

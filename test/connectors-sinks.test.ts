@@ -331,6 +331,25 @@ describe('jetstream sink (exactly once)', () => {
     expect(await messages(stream)).toBe(900); // the open epoch 2 is not published by close()
   });
 
+  it('write() waits while two closed epochs wait for their commit, and goes on once one is published', async () => {
+    const { stream, subject } = newStream();
+    const sink = await openSink({ stream, subject }, context());
+    await sink.write(sinkBatch(0, 10));
+    await sink.preCommit(1);
+    await sink.write(sinkBatch(10, 10));
+    await sink.preCommit(2);
+    let written = false;
+    const blocked = sink.write(sinkBatch(20, 10)).then(() => (written = true));
+    await new Promise((r) => setTimeout(r, 250));
+    expect(written).toBe(false);
+    expect(sink.backpressureWaits).toBeGreaterThan(0);
+    await sink.commit(1);
+    await blocked;
+    expect(written).toBe(true);
+    expect(await messages(stream)).toBe(10);
+    await sink.close();
+  });
+
   it('two epochs pending, then commit(later) publishes both in order; preCommit keeps both in the checkpoint', async () => {
     const { stream, subject } = newStream();
     const ctx = context();

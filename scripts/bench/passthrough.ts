@@ -20,6 +20,9 @@ export interface PassthroughResult {
   copy_events_per_sec: number;
   passthrough_events_per_sec: number;
   ratio: number;
+  /** Peak worker RSS in the first and the second half of the passthrough run (flat = no growth). */
+  rss_first_half_mb: number;
+  rss_second_half_mb: number;
 }
 
 const enc = new TextEncoder();
@@ -46,7 +49,7 @@ async function waitForCount(jsm: JetStreamManager, stream: string, n: number, ti
   }
 }
 
-export async function passthroughBenchmark(nc: NatsConnection, client: RivuletClient, messages: number): Promise<PassthroughResult> {
+export async function passthroughBenchmark(nc: NatsConnection, client: RivuletClient, messages: number, workerRssMb: () => number): Promise<PassthroughResult> {
   const jsm = await jetstreamManager(nc);
   const js = jetstream(nc);
   const id = `${process.pid}`;
@@ -90,13 +93,25 @@ export async function passthroughBenchmark(nc: NatsConnection, client: RivuletCl
 CREATE TABLE dst WITH (connector = 'jetstream', stream = '${outS}', subject = '${outSubj}', format = 'json');
 INSERT INTO dst SELECT * FROM src;`;
     t0 = performance.now();
+    const rss: { at: number; mb: number }[] = [];
+    const sampler = setInterval(() => rss.push({ at: performance.now(), mb: workerRssMb() }), 250);
     const { job_id } = await client.submit({ name: `passthrough-${id}`, query, config: { parallelism: 1, checkpoint_interval_ms: 1000 } });
-    await waitForCount(jsm, outS, messages, 600_000);
+    await waitForCount(jsm, outS, messages, 600_000).finally(() => clearInterval(sampler));
     const ptSecs = (performance.now() - t0) / 1000;
+    const mid = t0 + (ptSecs * 1000) / 2;
+    const peak = (xs: { mb: number }[]) => Math.round(Math.max(0, ...xs.map((x) => x.mb)));
     await client.stop(job_id, 'immediate').catch(() => undefined);
     const copy = Math.round(messages / copySecs);
     const pt = Math.round(messages / ptSecs);
-    return { messages, bytes_per_message: Math.round(bytes / messages), copy_events_per_sec: copy, passthrough_events_per_sec: pt, ratio: Math.round((pt / copy) * 100) / 100 };
+    return {
+      messages,
+      bytes_per_message: Math.round(bytes / messages),
+      copy_events_per_sec: copy,
+      passthrough_events_per_sec: pt,
+      ratio: Math.round((pt / copy) * 100) / 100,
+      rss_first_half_mb: peak(rss.filter((r) => r.at < mid)),
+      rss_second_half_mb: peak(rss.filter((r) => r.at >= mid)),
+    };
   } finally {
     for (const s of [inS, copyS, outS]) await deleteStreamIfExists(jsm, s);
   }

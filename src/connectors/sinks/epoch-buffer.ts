@@ -38,6 +38,11 @@ export class EpochBuffer {
     private readonly maxBytes: number,
   ) {}
 
+  /** Closed epochs not committed yet. */
+  get closedEpochs(): number {
+    return this.closed.length;
+  }
+
   /** Bytes of JSON held (open and closed epochs). */
   get heldBytes(): number {
     return this.bytes;

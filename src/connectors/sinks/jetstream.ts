@@ -48,6 +48,9 @@ export type { PendingOutput } from './epoch-buffer.js';
 /** Duplicate window of streams the sink creates. */
 export const SINK_DUPLICATE_WINDOW_MS = 10 * 60_000;
 const DEFAULT_MAX_PENDING_BYTES = 256 * 1024 * 1024;
+/** Closed epochs that may wait for their commit before write() waits (see write). */
+const MAX_UNCOMMITTED_EPOCHS = 2;
+const COMMIT_WAIT_MS = 60_000;
 /** How long close() lets a commit in progress finish before abandoning it (recover redoes it). */
 const CLOSE_GRACE_MS = 30_000;
 
@@ -58,6 +61,10 @@ export class JetStreamSink implements Sink {
   private origin: OutputOrigin | null = null;
   /** Commits and recoveries, one after another. */
   private commits: Promise<void> = Promise.resolve();
+  /** write() calls waiting for a commit (see write). */
+  private readonly committed: (() => void)[] = [];
+  /** How often write() waited for commits to catch up. */
+  backpressureWaits = 0;
   /** Records published by commits and recoveries (duplicates dropped by JetStream included). */
   records = 0;
 
@@ -86,9 +93,24 @@ export class JetStreamSink implements Sink {
     this.publisher = new JsPublisher(ctx.nc, { window: 1024, ...this.options.publisher });
   }
 
-  /** Buffers the batch in the open epoch; publishes nothing. */
+  /**
+   * Buffers the batch in the open epoch; publishes nothing. When commits fall behind (more than
+   * MAX_UNCOMMITTED_EPOCHS closed epochs wait), it first waits for one to be published: the
+   * output slows to what the stream takes instead of piling up in memory. Closed epochs need no
+   * further input to commit, so this cannot deadlock the checkpoint that commits them; if no
+   * commit comes for COMMIT_WAIT_MS (checkpoints failing), it stops waiting.
+   */
   async write(batch: RecordBatch): Promise<void> {
-    this.ready().buffer.add(batch);
+    const { buffer } = this.ready();
+    const until = Date.now() + COMMIT_WAIT_MS;
+    while (buffer.closedEpochs >= MAX_UNCOMMITTED_EPOCHS && Date.now() < until) {
+      this.backpressureWaits++;
+      await new Promise<void>((resolve) => {
+        this.committed.push(resolve);
+        setTimeout(resolve, 100).unref();
+      });
+    }
+    buffer.add(batch);
   }
 
   async preCommit(epoch: number): Promise<PendingOutput | null> {
@@ -102,6 +124,7 @@ export class JetStreamSink implements Sink {
       for (let e = buffer.nextUpTo(epoch); e !== undefined; e = buffer.nextUpTo(epoch)) {
         await this.publishEpoch(this.origin!, e);
         buffer.drop(e);
+        for (const wake of this.committed.splice(0)) wake();
       }
     });
   }
