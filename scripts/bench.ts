@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --json FILE]`: throughput of Rivulet jobs on the embedded stack,
+// `npm run bench [-- --quick] [-- --json FILE] [-- --api]`: throughput of Rivulet jobs on the embedded stack,
 // beside a raw JetStream copy measured in the same run. Speed goals live here, never in tests.
 //
 // Each job is bounded (impulse with `count`) and timed from submit until it is Finished; results
@@ -12,6 +12,7 @@ import { RivuletClient } from '../src/api/client.js';
 import { createLogger } from '../src/log.js';
 import { PACKAGE_ROOT } from '../src/paths.js';
 import { startStack } from '../src/stack.js';
+import { apiBenchmark, PACE_MS } from './bench/api.js';
 import { jetstreamCopyBaseline, type BaselineResult } from './bench/baseline.js';
 import { LATENCY_QUERIES, measureLatency, type LatencyResult } from './bench/latency.js';
 import { passthroughBenchmark, type PassthroughResult } from './bench/passthrough.js';
@@ -32,7 +33,7 @@ interface QueryResult {
   p99_ms: number | null;
 }
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean' }, json: { type: 'string' }, only: { type: 'string' } } });
+const { values } = parseArgs({ options: { quick: { type: 'boolean' }, json: { type: 'string' }, only: { type: 'string' }, api: { type: 'boolean' } } });
 /** `--only <text>`: run only the jobs whose name contains it (latency runs are named `latency <query>`). */
 const only = values.only;
 const selected = (name: string) => only === undefined || name.includes(only);
@@ -40,19 +41,28 @@ const quick = values.quick === true;
 const COUNT = quick ? 5_000_000 : 50_000_000;
 const AGG_COUNT = quick ? 10_000_000 : 60_000_000;
 const CHECKPOINT_MS = quick ? 2_000 : 10_000;
-const NEXMARK_COUNT = quick ? 2_000_000 : 10_000_000;
+/**
+ * Events per Nexmark query: quick runs are a smoke check (~1-5 s each); full runs last about 30 s
+ * at the speeds measured on 2 cores, so each sees a few 10 s checkpoints. q7 is held shorter: its
+ * unpaced join keeps every bid for the TTL (1 minute of processing time), so state grows with the
+ * count.
+ */
+const NEXMARK_COUNTS: Record<string, number> = quick
+  ? { q0: 2_000_000, q1: 2_000_000, q2: 2_000_000, q5: 2_000_000, q7: 2_000_000, q8: 2_000_000 }
+  : { q0: 60_000_000, q1: 75_000_000, q2: 90_000_000, q5: 18_000_000, q7: 8_000_000, q8: 35_000_000 };
 const NEXMARK_QUERIES = ['q0', 'q1', 'q2', 'q5', 'q7', 'q8'];
 
 /**
- * A Nexmark example query, bounded to NEXMARK_COUNT events and writing to a blackhole, so the
+ * A Nexmark example query, bounded to NEXMARK_COUNTS[name] events and writing to a blackhole, so the
  * figure is the engine's and not the preview subject's.
  */
-function nexmark(name: string, parallelism: number): unknown {
+function nexmark(name: string, parallelism: number): { name: string; query: string; config: unknown; events: number } {
+  const count = NEXMARK_COUNTS[name]!;
   const text = readFileSync(path.join(PACKAGE_ROOT, 'examples', 'nexmark', `${name}.sql`), 'utf8');
-  const bounded = text.replace(/WITH \(connector = 'nexmark'[^)]*\)/, `WITH (connector = 'nexmark', count = '${NEXMARK_COUNT}')`);
+  const bounded = text.replace(/WITH \(connector = 'nexmark'[^)]*\)/, `WITH (connector = 'nexmark', count = '${count}')`);
   const at = bounded.lastIndexOf('\nSELECT');
   const query = `${bounded.slice(0, at)}\nCREATE TABLE bench_out WITH (connector = 'blackhole');\nINSERT INTO bench_out${bounded.slice(at)}`;
-  return { name: `nexmark-${name}-${parallelism}`, query, config: { parallelism, batch_size: 8192, checkpoint_interval_ms: CHECKPOINT_MS } };
+  return { name: `nexmark-${name}-${parallelism}`, query, config: { parallelism, batch_size: 8192, checkpoint_interval_ms: CHECKPOINT_MS }, events: count };
 }
 
 /** Keyed updating aggregation over 10,000 keys, checkpointed every CHECKPOINT_MS. */
@@ -83,7 +93,20 @@ function pipeline(name: string, parallelism: number, keyBy: boolean): unknown {
   };
 }
 
+/** `--api`: only the API latency benchmark (bench/api.ts). */
+async function apiMain(): Promise<void> {
+  const results = await apiBenchmark(createLogger('bench', { level: 'warn', pretty: false }));
+  console.log(`\njob API latency, 100 jobs present (10 running), 50 concurrent clients: paced (one request per ${PACE_MS} ms each) and saturated (back to back):`);
+  printTable(
+    ['transport', 'op', 'load', 'requests', 'req/s', 'p50 ms', 'p99 ms', 'max ms'],
+    results.map((r) => [r.transport, r.op, r.load, String(r.requests), r.per_sec.toLocaleString(), String(r.p50_ms), String(r.p99_ms), String(r.max_ms)]),
+  );
+  console.log(`\nmachine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);
+  if (values.json) writeFileSync(values.json, JSON.stringify({ api: results }, null, 2));
+}
+
 async function main(): Promise<void> {
+  if (values.api) return apiMain();
   const stateDir = mkdtempSync(path.join(os.tmpdir(), 'rivulet-bench-'));
   const log = createLogger('bench', { level: 'warn', pretty: false });
   const stack = await startStack({ stateDir, workers: 2, prefix: 'bench', log, workerStdout: 'ignore' });
@@ -111,13 +134,14 @@ async function main(): Promise<void> {
         for (const w of stack.controller.workers.live()) rssPeak.mb = Math.max(rssPeak.mb, w.rss_bytes / 1024 ** 2);
       }, 250);
       const t0 = performance.now();
-      const { job_id } = await client.submit(spec);
+      const { events: _counted, ...body } = spec as { events?: number };
+      const { job_id } = await client.submit(body);
       const done = await client.waitForState(job_id, ['Finished'], 600_000);
       clearInterval(watch);
       // Wall clock from submit until Finished was seen: includes compiling and deploying (a few
       // ms) and up to one 50 ms poll, so the figure errs low rather than high.
       const seconds = (performance.now() - t0) / 1000;
-      const events = (spec as { query?: string }).query ? NEXMARK_COUNT : (spec as { sources: Array<{ config: { count: number } }> }).sources[0]!.config.count;
+      const events = (spec as { events?: number }).events ?? (spec as { sources: Array<{ config: { count: number } }> }).sources[0]!.config.count;
       if (done.metrics.events_processed !== events) throw new Error(`${name} p=${p}: processed ${done.metrics.events_processed} of ${events}`);
       const cps = (await client.listCheckpoints(job_id)).checkpoints.filter((c) => c.status === 'completed');
       const eps = Math.round(events / seconds);

@@ -30,6 +30,10 @@ export interface StackOptions {
   maxRunningJobs?: number;
   /** How long a preview job runs before it stops itself (default 60 s). */
   previewTtlMs?: number;
+  /** The controller's HTTP API: port (0: any free one; absent or negative: none), host, bearer token. */
+  httpPort?: number;
+  httpHost?: string;
+  apiToken?: string;
 }
 
 export interface Stack {
@@ -71,8 +75,12 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     ...(o.heartbeatTimeoutMs ? { heartbeatTimeoutMs: o.heartbeatTimeoutMs } : {}),
     ...(o.maxRunningJobs !== undefined ? { maxRunningJobs: o.maxRunningJobs } : {}),
     ...(o.previewTtlMs !== undefined ? { previewTtlMs: o.previewTtlMs } : {}),
+    ...(o.httpPort !== undefined ? { httpPort: o.httpPort } : {}),
+    ...(o.httpHost ? { httpHost: o.httpHost } : {}),
+    ...(o.apiToken ? { apiToken: o.apiToken } : {}),
   });
   const workers: ChildProcess[] = [];
+  let stopping = false; // before the spawns: a worker can exit while we still wait for the others
   for (let i = 0; i < o.workers; i++) {
     const child = spawnWorker({ natsUrl, prefix: o.prefix, slots: o.slots ?? 8, stdout: o.workerStdout ?? 'inherit', logLevel: o.log.level, ...(o.workerEnv ? { env: o.workerEnv } : {}) });
     child.on('exit', (code, signal) => {
@@ -81,7 +89,6 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     workers.push(child);
   }
   await controller.workers.waitFor(o.workers, 30_000);
-  let stopping = false;
   return {
     natsUrl,
     nc,
