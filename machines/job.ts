@@ -28,6 +28,8 @@ export type JobEvent =
   | { type: 'START' }
   | { type: 'STOP'; mode: JobStopMode; reason?: StopReason }
   | { type: 'RESUME' }
+  /** A paused (Stopped) job becomes cancelled: no longer resumable. */
+  | { type: 'CANCEL' }
   /** `parallelism`: run the restarted job at this parallelism (Stopped/Failed only). */
   | { type: 'RESTART'; parallelism?: number }
   | { type: 'RESCALE'; parallelism: number }
@@ -225,6 +227,7 @@ export const jobMachine = setup({
      * Records a STOP. Outside Running there is nothing to checkpoint or drain, so (as Arroyo's
      * stop_if_desired_non_running) every mode but force becomes immediate.
      */
+    markCancelled: assign({ stop_reason: 'cancel' as const }),
     recordStop: assign(({ event }, params: { running: boolean }) => {
       if (event.type !== 'STOP') return {};
       const mode: JobStopMode = params.running || event.mode === 'force' ? event.mode : 'immediate';
@@ -467,6 +470,8 @@ export const jobMachine = setup({
       entry: ['enter', 'markFinished'],
       on: {
         RESUME: { guard: 'notCancelled', target: 'Compiling', actions: 'resetForUserStart' },
+        // Cancelling a paused job: nothing runs; it only stops being resumable.
+        CANCEL: { guard: 'notCancelled', actions: 'markCancelled' },
         // Restart (from the latest checkpoint or a savepoint) is allowed for cancelled jobs too.
         RESTART: { target: 'Compiling', actions: ['resetForUserStart', 'setParallelism'] },
       },

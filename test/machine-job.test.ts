@@ -408,6 +408,19 @@ describe('stopping', () => {
     expect(h.ctx().stop_reason).toBeNull();
   });
 
+  it('CANCEL turns a paused job cancelled, which RESUME then refuses', async () => {
+    const h = harness();
+    await h.toRunning();
+    h.send({ type: 'STOP', mode: 'immediate' });
+    await h.until('Stopped');
+    expect(jobStatus(h.state(), h.ctx())).toBe('paused');
+    h.send({ type: 'CANCEL' });
+    expect(h.state()).toBe('Stopped');
+    expect(jobStatus(h.state(), h.ctx())).toBe('cancelled');
+    h.send({ type: 'RESUME' });
+    expect(h.state()).toBe('Stopped');
+  });
+
   it('a cancelled job is cancelled and cannot be resumed', async () => {
     const h = harness();
     await h.toRunning();

@@ -159,6 +159,20 @@ describe('runtime: lifecycle', () => {
     expect(listed.jobs.map((j) => j.job_id)).toContain(submitted.job_id);
   });
 
+  it('cancelling a paused job makes it cancelled (not resumable); again is a conflict', async () => {
+    const spec = { name: 'paused', sources: [{ type: 'impulse', config: { event_rate: 100 } }], transformations: [], sinks: [{ type: 'blackhole', config: {} }] };
+    const { job_id } = await t.client.submit(spec);
+    await t.client.waitForState(job_id, ['Running']);
+    await t.client.stop(job_id, 'immediate');
+    expect((await t.client.get(job_id)).status).toBe('paused');
+    await expect(t.client.cancel(job_id, { savepoint: true })).rejects.toMatchObject({ code: 409 });
+    expect(await t.client.cancel(job_id)).toMatchObject({ job_id, status: 'cancelled' });
+    const after = await t.client.get(job_id);
+    expect([after.state, after.status]).toEqual(['Stopped', 'cancelled']);
+    await expect(t.client.resume(job_id)).rejects.toMatchObject({ code: 409 });
+    await expect(t.client.cancel(job_id)).rejects.toMatchObject({ code: 409 });
+  });
+
   it('a malformed record is counted and skipped; the job keeps running', async () => {
     const input = uniqueName('tx_in');
     const output = uniqueName('tx_big');

@@ -99,11 +99,15 @@ export class JobFactory {
     const job = new JobRecord(jobId, spec, submittedAt, actor, checkpoints);
     observeTransitions(actor, { log: deps.log.child({ job_id: jobId }), now: Date.now, name: `job ${jobId}` });
     let previous = job.state;
+    let previousStatus = job.status;
     actor.subscribe({
       next: () => {
         const state = job.state;
         if (state !== previous) this.onStateChange(job, previous, state);
+        // A cancel of a paused job changes the status alone; the record must remember it too.
+        else if (job.status !== previousStatus) this.persist(job);
         previous = state;
+        previousStatus = job.status;
         this.syncRun()(job);
       },
       error: (err) => deps.log.error({ err, job_id: jobId }, 'job actor crashed'),

@@ -81,6 +81,12 @@ export function jobsApi(d: JobsApiDeps): Omit<JobApi, keyof ObservabilityApi> {
 
     async cancel(jobId, savepoint) {
       const job = getJob(jobId);
+      if (job.state === 'Stopped' && job.status === 'paused') {
+        // Nothing runs: the job only stops being resumable (its checkpoints stay for a restart).
+        if (savepoint) throw new ConflictError(`job ${jobId} is paused; a savepoint needs a Running job (restart it, or cancel without a savepoint)`);
+        job.actor.send({ type: 'CANCEL' });
+        return { job_id: jobId, status: 'cancelled', cancelled_at: iso() };
+      }
       let savepointId: string | undefined;
       if (savepoint) {
         const meta = await job.checkpoints.trigger(runningRun(job, 'a cancel with savepoint'), { kind: 'savepoint', description: 'taken by cancel' });
