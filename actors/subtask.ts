@@ -102,8 +102,8 @@ export class SubtaskActor {
   }
 
   /** Source subtasks: start checkpoint `epoch` (snapshot + barrier). */
-  checkpoint(epoch: number, ref: string): void {
-    if (this.runner.isSource) void this.runner.checkpoint(epoch, ref);
+  checkpoint(epoch: number, ref: string, thenStop = false): void {
+    if (this.runner.isSource) void this.runner.checkpoint(epoch, ref, thenStop);
   }
 
   /** Checkpoint `epoch` completed: transactional sinks publish its output. */

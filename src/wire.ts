@@ -259,6 +259,11 @@ export interface CheckpointCmd {
   epoch: number;
   /** Snapshot folder the subtasks write to. */
   ref: string;
+  /**
+   * The final checkpoint of a stop (Arroyo's then_stop): after injecting the barrier a source
+   * emits nothing more, so output after the checkpoint cannot be repeated by a resume.
+   */
+  then_stop?: boolean;
 }
 
 export interface CommitCmd {

@@ -76,7 +76,8 @@ export class CheckpointCoordinator {
    * Takes a checkpoint (or savepoint) of `run` and resolves when it is complete and committed.
    * Waits for one already in flight first.
    */
-  async trigger(run: JobRun, opts: { kind: 'checkpoint' | 'savepoint'; description?: string | null }): Promise<CheckpointMeta> {
+  /** `thenStop`: the final checkpoint of a stop; sources emit nothing after its barrier (CheckpointCmd.then_stop). */
+  async trigger(run: JobRun, opts: { kind: 'checkpoint' | 'savepoint'; description?: string | null; thenStop?: boolean }): Promise<CheckpointMeta> {
     while (this.inFlight) await this.inFlightSettled;
     if (!run.allLive()) throw new ConflictError(`job ${this.jobId} has subtasks that already finished; no checkpoint can be taken`);
     const epoch = ++this.epoch;
@@ -109,7 +110,7 @@ export class CheckpointCoordinator {
     try {
       // Sources inject the barrier; every other subtask gets it in-band.
       const sourceWorkers = new Set(run.assignments.filter((a) => run.isSourceTask(a.task_id)).map((a) => a.worker_id));
-      await Promise.all([...sourceWorkers].map((w) => sendWorkerCommand(this.deps, w, { type: 'checkpoint', job_id: this.jobId, run_id: run.runId, epoch, ref: meta.ref })));
+      await Promise.all([...sourceWorkers].map((w) => sendWorkerCommand(this.deps, w, { type: 'checkpoint', job_id: this.jobId, run_id: run.runId, epoch, ref: meta.ref, ...(opts.thenStop ? { then_stop: true } : {}) })));
     } catch (err) {
       this.fail(this.inFlight!, err);
     }

@@ -9,6 +9,8 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { sendWorkerCommand } from '../../actors/worker-command.js';
 import { stopRun } from '../../actors/teardown.js';
+import { startHttpServer } from '../api/http/server.js';
+import { sqlQueryApi } from '../api/queries.js';
 import { startApiService, type JobApi } from '../api/service.js';
 import { JobStore } from '../checkpoint/job-store.js';
 import { CheckpointStore } from '../checkpoint/store.js';
@@ -35,6 +37,12 @@ export interface ControllerOptions {
   maxRunningJobs?: number;
   /** A preview job stops itself this long after it started running; default 60 s (seed 000). */
   previewTtlMs?: number;
+  /** HTTP API port (0: any free one); absent or negative: no HTTP server. */
+  httpPort?: number;
+  /** Default 127.0.0.1. */
+  httpHost?: string;
+  /** Bearer token the HTTP API requires (RIVULET_API_TOKEN); none: open. */
+  apiToken?: string;
 }
 
 export const DEFAULT_MAX_RUNNING_JOBS = 64;
@@ -46,12 +54,16 @@ export interface ControllerHandle {
   /** job_id → its current run (placement and subtask status). */
   runs: ControllerDeps['runs'];
   api: JobApi;
+  /** The HTTP API's address when one is served. */
+  http: { url: string; port: number } | null;
   /** Stops serving; `abandon` leaves runs alone (as a crash would), else they are stopped. */
   stop(opts?: { abandon?: boolean }): Promise<void>;
 }
 
 export async function startController(o: ControllerOptions): Promise<ControllerHandle> {
   const { nc, log, prefix } = o;
+  // Bound first: a port in use fails the start before any job is adopted.
+  const http = o.httpPort !== undefined && o.httpPort >= 0 ? await startHttpServer({ port: o.httpPort, log, ...(o.httpHost ? { host: o.httpHost } : {}), ...(o.apiToken ? { token: o.apiToken } : {}) }) : null;
   const s = subjects(prefix);
   const workers = new WorkerRegistry(Date.now, o.heartbeatTimeoutMs ?? 5000);
   const [store, jobStore] = await Promise.all([CheckpointStore.open(nc, prefix), JobStore.open(nc, prefix)]);
@@ -75,7 +87,7 @@ export async function startController(o: ControllerOptions): Promise<ControllerH
       const job = jobs.get(jobId);
       const run = deps.runs.get(jobId);
       if (!job || !run) throw new InternalError(`job ${jobId} has no run to checkpoint`);
-      await job.checkpoints.trigger(run, { kind: 'checkpoint' });
+      await job.checkpoints.trigger(run, { kind: 'checkpoint', thenStop: true });
     },
   };
   // The job log stream exists before the first job (re-adopted ones included) writes to it.
@@ -201,13 +213,19 @@ export async function startController(o: ControllerOptions): Promise<ControllerH
     ...observability.api(jobs),
   };
   const service: Service = await startApiService(nc, prefix, api, log);
+  if (http) {
+    http.attach({ api, queries: sqlQueryApi(prefix), nc });
+    log.info({ url: http.url, auth: Boolean(o.apiToken) }, 'HTTP API listening');
+  }
 
   return {
     jobs,
     workers,
     runs: deps.runs,
     api,
+    http: http && { url: http.url, port: http.port },
     async stop(opts = {}) {
+      await http?.close();
       clearInterval(tick);
       factory.previews.clearAll();
       await service.stop().catch(() => undefined);

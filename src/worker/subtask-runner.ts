@@ -54,6 +54,10 @@ export class SubtaskRunner {
   private sourcePosition: SourcePosition = undefined;
   /** Newest checkpoint epoch this subtask took part in (or restored from). */
   private lastEpoch = 0;
+  /** After a then_stop checkpoint: source batches wait for `released` (the stop) and are dropped. */
+  private holding = false;
+  private release!: () => void;
+  private readonly released = new Promise<void>((resolve) => (this.release = resolve));
   /** Source subtasks with event time: where watermarks come from. */
   private eventTime: EventTimeTracker | null = null;
   private watermarkTimer: NodeJS.Timeout | null = null;
@@ -193,7 +197,7 @@ export class SubtaskRunner {
           const position = source.position();
           // Latency is measured from here, the moment the source hands the batch over.
           const origin = Date.now();
-          return this.serial.run(() => this.process(batch, 0, position, undefined, origin));
+          return this.serial.run(() => (this.holding ? this.released : this.process(batch, 0, position, undefined, origin)));
         },
         reportBadRecord: (reason, raw) => {
           this.counters.deserialization_errors++;
@@ -230,9 +234,18 @@ export class SubtaskRunner {
     }
   }
 
-  /** A source subtask is told to start checkpoint `epoch`: it snapshots and injects the barrier. */
-  checkpoint(epoch: number, ref: string): Promise<void> {
-    return this.serial.run(() => this.snapshot(epoch, ref, 0)).catch((err) => this.failed(asJobFailure(err)));
+  /**
+   * A source subtask is told to start checkpoint `epoch`: it snapshots and injects the barrier.
+   * With `thenStop` (a stop's final checkpoint) it then holds every later batch until the stop
+   * arrives: the source stops pulling, and nothing past the checkpoint reaches a sink.
+   */
+  checkpoint(epoch: number, ref: string, thenStop = false): Promise<void> {
+    return this.serial
+      .run(async () => {
+        await this.snapshot(epoch, ref, 0);
+        if (thenStop) this.holding = true;
+      })
+      .catch((err) => this.failed(asJobFailure(err)));
   }
 
   /** Checkpoint `epoch` completed everywhere: transactional sinks make its output visible. */
@@ -261,6 +274,7 @@ export class SubtaskRunner {
   async stop(mode: StopMode): Promise<void> {
     if (this.abort.signal.aborted) return;
     this.abort.abort();
+    this.release();
     this.clearTimer();
     await this.source?.stop(mode === 'graceful').catch((err) => this.log.warn({ err }, 'source stop failed'));
     await this.reader?.stop();

@@ -114,7 +114,7 @@ export async function startWorker(o: WorkerOptions): Promise<WorkerHandle> {
       const cmd = decodeControl<WorkerCommand>(msg.data);
       if (cmd.type === 'deploy') await deploy(cmd);
       else if (cmd.type === 'stop') await stopRun(cmd);
-      else if (cmd.type === 'checkpoint') for (const a of actorsOf(cmd.job_id, cmd.run_id)) a.checkpoint(cmd.epoch, cmd.ref);
+      else if (cmd.type === 'checkpoint') for (const a of actorsOf(cmd.job_id, cmd.run_id)) a.checkpoint(cmd.epoch, cmd.ref, cmd.then_stop === true);
       else if (cmd.type === 'commit') await Promise.all(actorsOf(cmd.job_id, cmd.run_id).map((a) => a.commit(cmd.epoch)));
       reply = { ok: true };
     } catch (err) {
