@@ -7,6 +7,8 @@
 //   -- expect: edges.<kind> = <n>           how many edges are forward / shuffle
 //   -- parallelism: <n>        compile at this parallelism (default 2, so keyed edges shuffle)
 //   -- default_sink: stdout    where a bare SELECT goes (default preview)
+//   -- query: <path>           compile that file (from the repo root) instead of this one's SQL, so
+//                              the Nexmark cases check examples/nexmark/*.sql themselves
 //   -- golden: <file>          expected output of a run: not checked here (compile only). Bounded
 //                              runs with golden outputs live in test/sql/golden/ and run end to
 //                              end in test/sql-golden.test.ts; a case here that names a golden
@@ -32,6 +34,7 @@ interface Case {
   parallelism: number;
   defaultSink: 'preview' | 'stdout';
   golden?: string;
+  query?: string;
 }
 
 function header(text: string): Case {
@@ -41,7 +44,7 @@ function header(text: string): Case {
   if (fail) c.fail = fail[1]!.trim();
   for (const raw of lines) {
     const line = raw.trim();
-    const m = /^--\s*(plan|expect|parallelism|default_sink|golden|at):\s*(.*)$/.exec(line);
+    const m = /^--\s*(plan|expect|parallelism|default_sink|golden|at|query):\s*(.*)$/.exec(line);
     if (!m) continue;
     const [, key, value] = m as unknown as [string, string, string];
     if (key === 'plan') c.plan = value.split('>').map((s) => s.trim());
@@ -49,6 +52,7 @@ function header(text: string): Case {
     else if (key === 'default_sink') c.defaultSink = value === 'stdout' ? 'stdout' : 'preview';
     else if (key === 'golden') c.golden = value;
     else if (key === 'at') c.at = value;
+    else if (key === 'query') c.query = value;
     else {
       const e = /^([\w.#]+)\s*=\s*(.*)$/.exec(value);
       if (!e) throw new Error(`bad expectation: ${line}`);
@@ -82,8 +86,9 @@ describe('test/sql/*.sql', () => {
   });
 
   for (const file of files) {
-    const text = readFileSync(new URL(file, DIR), 'utf8');
-    const c = header(text);
+    const own = readFileSync(new URL(file, DIR), 'utf8');
+    const c = header(own);
+    const text = c.query ? readFileSync(new URL(`../${c.query}`, import.meta.url), 'utf8') : own;
     const compile = () => compileSql(text, { parallelism: c.parallelism, prefix: 'rivulet', defaultSink: c.defaultSink });
 
     if (c.fail !== undefined) {

@@ -6,18 +6,4 @@
 -- expect: join.left_keys = ["seller"]
 -- expect: join.right_keys = ["id"]
 -- expect: sink.schema = "name:utf8, city:utf8, state:utf8, id:int64"
-CREATE TABLE nexmark WITH (connector = 'nexmark', event_rate = '10000');
-SET updating_ttl = '1 hour';
-
-CREATE VIEW auction AS
-  SELECT auction.id AS id, auction.seller AS seller, auction.category AS category
-  FROM nexmark WHERE auction IS NOT NULL;
-
-CREATE VIEW person AS
-  SELECT person.id AS id, person.name AS name, person.city AS city, person.state AS state
-  FROM nexmark WHERE person IS NOT NULL;
-
-SELECT P.name, P.city, P.state, A.id
-FROM auction AS A
-JOIN person AS P ON A.seller = P.id
-WHERE A.category = 10 AND (P.state = 'OR' OR P.state = 'ID' OR P.state = 'CA');
+-- query: examples/nexmark/q3.sql
