@@ -4,40 +4,14 @@
 
 import { describe, expect, it } from 'vitest';
 import { NexmarkGenerator } from '../src/connectors/nexmark/generator.js';
+import { EMPTY_ROW } from '../src/connectors/nexmark/rows.js';
 import type { NexmarkRow } from '../src/connectors/nexmark/schema.js';
 import { hopStarts, q0, q1, q2, q3, q4, q5, q5Windows, q7, q7Windows, q8, sortRows, splitEvents, tumbleStart } from './helpers/nexmark-reference.js';
 
 /** 2024-01-01T00:00:00Z, a multiple of 10 s: window k of 10 s starts at T + 10 s·k. */
 const T = Date.UTC(2024, 0, 1);
 
-const EMPTY: NexmarkRow = {
-  'person.id': null,
-  'person.name': null,
-  'person.email_address': null,
-  'person.credit_card': null,
-  'person.city': null,
-  'person.state': null,
-  'person.datetime': null,
-  'person.extra': null,
-  'auction.id': null,
-  'auction.description': null,
-  'auction.item_name': null,
-  'auction.initial_bid': null,
-  'auction.reserve': null,
-  'auction.datetime': null,
-  'auction.expires': null,
-  'auction.seller': null,
-  'auction.category': null,
-  'auction.extra': null,
-  'bid.auction': null,
-  'bid.bidder': null,
-  'bid.price': null,
-  'bid.channel': null,
-  'bid.url': null,
-  'bid.datetime': null,
-  'bid.extra': null,
-  event_time: 0,
-};
+const EMPTY: NexmarkRow = EMPTY_ROW;
 
 function person(id: number, name: string, city: string, state: string, at: number): NexmarkRow {
   return {

@@ -3,9 +3,15 @@
 
 import { AUCTION, A_CATEGORY, A_DESC, A_DESC_LEN, A_EXPIRES, A_ID, A_INITIAL_BID, A_NAME, A_NAME_LEN, A_RESERVE, A_SELLER, BID, B_AUCTION, B_BIDDER, B_CHANNEL, B_PRICE, type DrawParams, draw, EXTRA, EXTRA_LEN, KIND, P_CARD, P_CITY, P_EMAIL_HOST, P_EMAIL_HOST_LEN, P_EMAIL_USER, P_EMAIL_USER_LEN, P_ID, P_NAME, P_STATE, SCRATCH_SLOTS, TIME } from './model.js';
 import { US_CITIES, US_STATES } from './pools.js';
-import type { NexmarkRow } from './schema.js';
+import { NEXMARK_SCHEMA, type NexmarkRow } from './schema.js';
 
 const scratch = new Float64Array(SCRATCH_SLOTS);
+
+/** Every column null (event_time 0): the base of a row of one kind. */
+export const EMPTY_ROW: Readonly<NexmarkRow> = Object.freeze({
+  ...(Object.fromEntries(NEXMARK_SCHEMA.fields.map((f) => [f.name, null])) as unknown as NexmarkRow),
+  event_time: 0,
+});
 
 export function eventRow(n: number, p: DrawParams): NexmarkRow {
   const e = scratch;
@@ -13,34 +19,8 @@ export function eventRow(n: number, p: DrawParams): NexmarkRow {
   const text = p.pools.charString;
   const sub = (start: number, len: number) => text.substr(e[start]!, e[len]!);
   const time = e[TIME]!;
-  const row: NexmarkRow = {
-    'person.id': null,
-    'person.name': null,
-    'person.email_address': null,
-    'person.credit_card': null,
-    'person.city': null,
-    'person.state': null,
-    'person.datetime': null,
-    'person.extra': null,
-    'auction.id': null,
-    'auction.description': null,
-    'auction.item_name': null,
-    'auction.initial_bid': null,
-    'auction.reserve': null,
-    'auction.datetime': null,
-    'auction.expires': null,
-    'auction.seller': null,
-    'auction.category': null,
-    'auction.extra': null,
-    'bid.auction': null,
-    'bid.bidder': null,
-    'bid.price': null,
-    'bid.channel': null,
-    'bid.url': null,
-    'bid.datetime': null,
-    'bid.extra': null,
-    event_time: time,
-  };
+  const row: NexmarkRow = { ...EMPTY_ROW, event_time: time };
+
   const kind = e[KIND];
   if (kind === BID) {
     row['bid.auction'] = e[B_AUCTION]!;
