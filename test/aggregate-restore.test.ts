@@ -6,6 +6,7 @@ import { aggregateOperator, type AggregateOperator } from '../src/operators/aggr
 import type { KeyedSnapshot } from '../src/operators/types.js';
 import { keyGroupRange, partitionByKeyGroup, subtaskOfKeyGroup } from '../src/state/key-groups.js';
 import type { Schema } from '../src/types.js';
+import { jsonRowsOf } from './helpers/batches.js';
 
 const SCHEMA: Schema = {
   fields: [
@@ -45,14 +46,7 @@ const operators = (p: number): AggregateOperator[] =>
 /** What the shuffle into the aggregate does: each row to the subtask owning its key group. */
 function runParallel(ops: AggregateOperator[], batch: arrow.RecordBatch): string[] {
   const parts = partitionByKeyGroup(hashKeys(batch, GROUP_BY), ops.length);
-  return ops.flatMap((op, s) => (parts[s]!.length ? rowsOf(op.process(takeRows(batch, parts[s]!))) : []));
-}
-
-function rowsOf(batch: arrow.RecordBatch | null): string[] {
-  if (!batch) return [];
-  const rows: string[] = [];
-  for (let r = 0; r < batch.numRows; r++) rows.push(JSON.stringify(batch.get(r)!.toJSON(), (_k, v) => (typeof v === 'bigint' ? v.toString() : v)));
-  return rows;
+  return ops.flatMap((op, s) => (parts[s]!.length ? jsonRowsOf(op.process(takeRows(batch, parts[s]!))) : []));
 }
 
 /** Every [keyGroup, key, state] held, sorted: comparable across parallelisms. */
@@ -68,7 +62,7 @@ describe('aggregate snapshot and restore', () => {
       const next = rng(7 * before + after);
       const batches = Array.from({ length: 10 }, () => randomBatch(next, 50 + Math.floor(next() * 400)));
       const reference = aggregateOperator(GROUP_BY, AGGS, SCHEMA, { subtaskIndex: 0, parallelism: 1 });
-      const expected = batches.map((b) => rowsOf(reference.process(b)).sort());
+      const expected = batches.map((b) => jsonRowsOf(reference.process(b)).sort());
 
       const old = operators(before);
       for (const b of batches.slice(0, 5)) runParallel(old, b);

@@ -1,13 +1,12 @@
-import type * as arrow from 'apache-arrow';
 import { pack, unpack } from 'msgpackr';
 import { describe, expect, it } from 'vitest';
-import { JsonBatchBuilder } from '../src/dataflow/arrow/index.js';
 import { aggregateOperator, aggregateSchema } from '../src/operators/aggregate.js';
 import { compileAggregateCall } from '../src/operators/aggregate/calls.js';
 import { windowAggregateOperator } from '../src/operators/window/window-aggregate.js';
 import { emptyUdfRegistry } from '../src/sql/expr/index.js';
 import type { KeyedSnapshot } from '../src/operators/types.js';
 import type { Schema } from '../src/types.js';
+import { batchOf, exactRowsOf } from './helpers/batches.js';
 
 const CTX = { subtaskIndex: 0, parallelism: 1 };
 
@@ -24,26 +23,6 @@ const SCHEMA: Schema = {
 };
 
 type Row = Record<string, unknown>;
-
-function batchOf(rows: Row[]): arrow.RecordBatch {
-  const b = new JsonBatchBuilder(SCHEMA, rows.length);
-  for (const r of rows) expect(b.appendObject(r)).toBeNull();
-  return b.finish();
-}
-
-function rowsOf(batch: arrow.RecordBatch | null): Row[] {
-  if (!batch) return [];
-  const out: Row[] = [];
-  for (let r = 0; r < batch.numRows; r++) {
-    const row: Row = {};
-    batch.schema.fields.forEach((f, c) => {
-      const v = batch.getChildAt(c)!.get(r);
-      row[f.name] = typeof v === 'bigint' ? (Number.isSafeInteger(Number(v)) ? Number(v) : v.toString()) : v;
-    });
-    out.push(row);
-  }
-  return out;
-}
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -83,11 +62,11 @@ describe('updating aggregate (changelog with _op)', () => {
 
   it('retracts a group’s previous row right before appending its new one; new groups only append', () => {
     const op = aggregateOperator(['user'], ['count(*) AS n', 'sum(amount) AS total'], SCHEMA, CTX, { updating: true });
-    expect(rowsOf(op.process(batchOf([{ user: 'a', amount: 1 }, { user: 'b', amount: 2 }, { user: 'a', amount: 3 }])))).toEqual([
+    expect(exactRowsOf(op.process(batchOf(SCHEMA, [{ user: 'a', amount: 1 }, { user: 'b', amount: 2 }, { user: 'a', amount: 3 }])))).toEqual([
       { user: 'a', n: 2, total: 4, _op: 'append' },
       { user: 'b', n: 1, total: 2, _op: 'append' },
     ]);
-    expect(rowsOf(op.process(batchOf([{ user: 'c', amount: 5 }, { user: 'b', amount: 5 }, { user: 'a', amount: null }])))).toEqual([
+    expect(exactRowsOf(op.process(batchOf(SCHEMA, [{ user: 'c', amount: 5 }, { user: 'b', amount: 5 }, { user: 'a', amount: null }])))).toEqual([
       { user: 'c', n: 1, total: 5, _op: 'append' },
       { user: 'b', n: 1, total: 2, _op: 'retract' },
       { user: 'b', n: 2, total: 7, _op: 'append' },
@@ -98,9 +77,9 @@ describe('updating aggregate (changelog with _op)', () => {
 
   it('emits nothing for a group whose values did not change', () => {
     const op = aggregateOperator(['user'], ['max(amount) AS hi', 'count(DISTINCT name) AS names', 'min(name) AS lo'], SCHEMA, CTX, { updating: true });
-    op.process(batchOf([{ user: 'a', amount: 5, name: 'm' }]));
-    expect(op.process(batchOf([{ user: 'a', amount: 1, name: 'm' }, { user: 'a', amount: null, name: null }]))).toBeNull();
-    expect(rowsOf(op.process(batchOf([{ user: 'a', amount: 1, name: 'b' }])))).toEqual([
+    op.process(batchOf(SCHEMA, [{ user: 'a', amount: 5, name: 'm' }]));
+    expect(op.process(batchOf(SCHEMA, [{ user: 'a', amount: 1, name: 'm' }, { user: 'a', amount: null, name: null }]))).toBeNull();
+    expect(exactRowsOf(op.process(batchOf(SCHEMA, [{ user: 'a', amount: 1, name: 'b' }])))).toEqual([
       { user: 'a', hi: 5, names: 1, lo: 'm', _op: 'retract' },
       { user: 'a', hi: 5, names: 2, lo: 'b', _op: 'append' },
     ]);
@@ -115,9 +94,9 @@ describe('updating aggregate (changelog with _op)', () => {
     const keyOf = (r: Row) => JSON.stringify([r.user, r.flag]);
     let retractions = 0;
     for (let b = 0; b < 30; b++) {
-      const batch = batchOf(randomRows(next, 1 + Math.floor(next() * 80)));
-      for (const r of rowsOf(plain.process(batch))) latest.set(keyOf(r), JSON.stringify(r));
-      const log = rowsOf(updating.process(batch));
+      const batch = batchOf(SCHEMA, randomRows(next, 1 + Math.floor(next() * 80)));
+      for (const r of exactRowsOf(plain.process(batch))) latest.set(keyOf(r), JSON.stringify(r));
+      const log = exactRowsOf(updating.process(batch));
       log.forEach((r, i) => {
         const { _op, ...row } = r;
         const k = keyOf(row);
@@ -143,22 +122,22 @@ describe('aggregate TTL', () => {
   it('drops a group idle for ttl_ms of processing time, without a retraction; active groups stay', () => {
     let now = 1000;
     const op = aggregateOperator(['user'], ['count(*) AS n'], SCHEMA, CTX, { updating: true, ttlMs: 100, clock: () => now });
-    op.process(batchOf([{ user: 'a' }, { user: 'b' }]));
+    op.process(batchOf(SCHEMA, [{ user: 'a' }, { user: 'b' }]));
     now = 1060;
-    expect(rowsOf(op.process(batchOf([{ user: 'b' }])))).toEqual([
+    expect(exactRowsOf(op.process(batchOf(SCHEMA, [{ user: 'b' }])))).toEqual([
       { user: 'b', n: 1, _op: 'retract' },
       { user: 'b', n: 2, _op: 'append' },
     ]);
     now = 1099; // a idle for 99 ms: still there
-    expect(rowsOf(op.process(batchOf([{ user: 'a' }])))).toEqual([
+    expect(exactRowsOf(op.process(batchOf(SCHEMA, [{ user: 'a' }])))).toEqual([
       { user: 'a', n: 1, _op: 'retract' },
       { user: 'a', n: 2, _op: 'append' },
     ]);
     now = 1160; // b idle for exactly 100 ms: gone, and comes back as new
-    expect(rowsOf(op.process(batchOf([{ user: 'b' }])))).toEqual([{ user: 'b', n: 1, _op: 'append' }]);
+    expect(exactRowsOf(op.process(batchOf(SCHEMA, [{ user: 'b' }])))).toEqual([{ user: 'b', n: 1, _op: 'append' }]);
     expect(op.keys).toBe(2);
     now = 1400; // both idle: the next batch's sweep frees them
-    op.process(batchOf([{ user: 'c' }]));
+    op.process(batchOf(SCHEMA, [{ user: 'c' }]));
     expect(op.keys).toBe(1);
     expect(Object.values(op.snapshot()).flat()).toHaveLength(1);
   });
@@ -166,14 +145,14 @@ describe('aggregate TTL', () => {
   it('works without updating too, and counts restored groups as updated at restore', () => {
     let now = 0;
     const op = aggregateOperator(['user'], ['count(*) AS n'], SCHEMA, CTX, { ttlMs: 50, clock: () => now });
-    op.process(batchOf([{ user: 'a' }]));
+    op.process(batchOf(SCHEMA, [{ user: 'a' }]));
     now = 40;
     const restored = aggregateOperator(['user'], ['count(*) AS n'], SCHEMA, CTX, { ttlMs: 50, clock: () => now });
     restored.restore([unpack(pack(op.snapshot())) as KeyedSnapshot]);
     now = 80; // 40 ms after the restore
-    expect(rowsOf(restored.process(batchOf([{ user: 'a' }])))).toEqual([{ user: 'a', n: 2 }]);
+    expect(exactRowsOf(restored.process(batchOf(SCHEMA, [{ user: 'a' }])))).toEqual([{ user: 'a', n: 2 }]);
     now = 130;
-    expect(rowsOf(restored.process(batchOf([{ user: 'a' }])))).toEqual([{ user: 'a', n: 1 }]);
+    expect(exactRowsOf(restored.process(batchOf(SCHEMA, [{ user: 'a' }])))).toEqual([{ user: 'a', n: 1 }]);
   });
 });
 
@@ -209,7 +188,7 @@ describe('count(DISTINCT x)', () => {
         restored.restore([unpack(pack(op.snapshot())) as KeyedSnapshot]);
         op = restored;
       }
-      expect(rowsOf(op.process(batchOf(rows)))).toEqual(expected[i]);
+      expect(exactRowsOf(op.process(batchOf(SCHEMA, rows)))).toEqual(expected[i]);
     });
     expect(expected.flat().some((r) => (r.q as number) > 1)).toBe(true);
   });
@@ -228,10 +207,10 @@ describe('aggregate arguments', () => {
     udfs.scalar.set('tenfold', { kind: 'scalar', name: 'tenfold', exportName: 'tenfold', args: ['float64'], returns: 'float64', nulls: 'skip', fn: (x: unknown) => Number(x) * 10 });
     const ctx = { ...CTX, udfs };
     const op = aggregateOperator(['user'], ['sum(tenfold(amount)) AS s'], SCHEMA, ctx);
-    expect(rowsOf(op.process(batchOf([{ user: 'a', amount: 1.5 }, { user: 'a', amount: 2 }])))).toEqual([{ user: 'a', s: 35 }]);
+    expect(exactRowsOf(op.process(batchOf(SCHEMA, [{ user: 'a', amount: 1.5 }, { user: 'a', amount: 2 }])))).toEqual([{ user: 'a', s: 35 }]);
     const win = windowAggregateOperator({ kind: 'window_aggregate', window: { kind: 'tumble', size_ms: 10 }, time_column: 'ts', group_by: [], aggregates: ['max(tenfold(amount)) AS m'] }, SCHEMA, ctx);
-    win.process(batchOf([{ amount: 1.5, ts: 3 }, { amount: 2, ts: 4 }]));
-    expect(rowsOf(win.onWatermark(100))).toEqual([{ window_start: 0, window_end: 10, m: 20 }]);
+    win.process(batchOf(SCHEMA, [{ amount: 1.5, ts: 3 }, { amount: 2, ts: 4 }]));
+    expect(exactRowsOf(win.onWatermark(100))).toEqual([{ window_start: 0, window_end: 10, m: 20 }]);
     expect(() => aggregateOperator(['user'], ['sum(tenfold(amount))'], SCHEMA, CTX)).toThrow(/tenfold/);
   });
 });

@@ -1,9 +1,8 @@
-import type * as arrow from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { JsonBatchBuilder } from '../src/dataflow/arrow/index.js';
 import { aggregateOperator } from '../src/operators/aggregate.js';
 import { decodeKey } from '../src/operators/aggregate/keys.js';
 import type { Schema } from '../src/types.js';
+import { batchOf, exactRowsOf } from './helpers/batches.js';
 
 const CTX = { subtaskIndex: 0, parallelism: 1 };
 
@@ -20,27 +19,6 @@ const SCHEMA: Schema = {
 };
 
 type Row = Record<string, unknown>;
-
-function batchOf(rows: Row[], schema: Schema = SCHEMA): arrow.RecordBatch {
-  const b = new JsonBatchBuilder(schema, rows.length);
-  for (const r of rows) expect(b.appendObject(r)).toBeNull();
-  return b.finish();
-}
-
-/** Output rows as plain objects; int64 as numbers when safe, else as exact decimal strings. */
-function rowsOf(batch: arrow.RecordBatch | null): Row[] {
-  if (!batch) return [];
-  const out: Row[] = [];
-  for (let r = 0; r < batch.numRows; r++) {
-    const row: Row = {};
-    batch.schema.fields.forEach((f, c) => {
-      const v = batch.getChildAt(c)!.get(r);
-      row[f.name] = typeof v === 'bigint' ? (Number.isSafeInteger(Number(v)) ? Number(v) : v.toString()) : v;
-    });
-    out.push(row);
-  }
-  return out;
-}
 
 // A deterministic PRNG so a failure can be replayed.
 function rng(seed: number): () => number {
@@ -137,7 +115,7 @@ describe('aggregate operator', () => {
       const next = rng(42 + groupBy.length);
       for (let b = 0; b < 8; b++) {
         const rows = randomRows(next, 1 + Math.floor(next() * 300));
-        expect(rowsOf(op.process(batchOf(rows)))).toEqual(ref(rows));
+        expect(exactRowsOf(op.process(batchOf(SCHEMA, rows)))).toEqual(ref(rows));
       }
       expect(op.keys).toBeGreaterThan(1);
     });
@@ -155,28 +133,28 @@ describe('aggregate operator', () => {
       { name: 'min', type: 'timestamp', nullable: true },
       { name: 'm', type: 'utf8', nullable: true },
     ]);
-    const out = op.process(batchOf([{ user: 'a', region: 2, amount: 1.5, qty: 3, ts: 5, name: 'x' }]))!;
+    const out = op.process(batchOf(SCHEMA, [{ user: 'a', region: 2, amount: 1.5, qty: 3, ts: 5, name: 'x' }]))!;
     expect(out.schema.fields.map((f) => String(f.type))).toEqual(['Utf8', 'Int32', 'Int64', 'Int64', 'Float64', 'Float64', 'Timestamp<MILLISECOND>', 'Utf8']);
   });
 
   it('emits one row per key changed in the batch, with its latest values, in order of first appearance', () => {
     const op = aggregateOperator(['user'], ['count(*) AS n', 'sum(amount) AS total'], SCHEMA, CTX);
-    expect(rowsOf(op.process(batchOf([{ user: 'a', amount: 1 }, { user: 'b', amount: 2 }, { user: 'a', amount: 3 }])))).toEqual([
+    expect(exactRowsOf(op.process(batchOf(SCHEMA, [{ user: 'a', amount: 1 }, { user: 'b', amount: 2 }, { user: 'a', amount: 3 }])))).toEqual([
       { user: 'a', n: 2, total: 4 },
       { user: 'b', n: 1, total: 2 },
     ]);
-    expect(rowsOf(op.process(batchOf([{ user: 'b', amount: 5 }])))).toEqual([{ user: 'b', n: 2, total: 7 }]);
-    expect(rowsOf(op.process(batchOf([{ user: 'c', amount: 1 }, { user: 'a', amount: null }, { user: 'c', amount: 1 }])))).toEqual([
+    expect(exactRowsOf(op.process(batchOf(SCHEMA, [{ user: 'b', amount: 5 }])))).toEqual([{ user: 'b', n: 2, total: 7 }]);
+    expect(exactRowsOf(op.process(batchOf(SCHEMA, [{ user: 'c', amount: 1 }, { user: 'a', amount: null }, { user: 'c', amount: 1 }])))).toEqual([
       { user: 'c', n: 2, total: 2 },
       { user: 'a', n: 3, total: 4 },
     ]);
-    expect(op.process(batchOf([]))).toBeNull();
+    expect(op.process(batchOf(SCHEMA, []))).toBeNull();
   });
 
   it('gives NULL for sum/min/max/avg of a group with no non-null value, and 0 for count(expr)', () => {
     const op = aggregateOperator(['user'], ['count(amount) AS c', 'sum(amount) AS s', 'min(name) AS lo', 'max(ts) AS hi', 'avg(qty) AS m', 'count(*) AS n'], SCHEMA, CTX);
-    expect(rowsOf(op.process(batchOf([{ user: 'a' }, { user: 'a' }])))).toEqual([{ user: 'a', c: 0, s: null, lo: null, hi: null, m: null, n: 2 }]);
-    expect(rowsOf(op.process(batchOf([{ user: 'a', amount: 2.5, name: 'z', ts: 7, qty: 4 }])))).toEqual([{ user: 'a', c: 1, s: 2.5, lo: 'z', hi: 7, m: 4, n: 3 }]);
+    expect(exactRowsOf(op.process(batchOf(SCHEMA, [{ user: 'a' }, { user: 'a' }])))).toEqual([{ user: 'a', c: 0, s: null, lo: null, hi: null, m: null, n: 2 }]);
+    expect(exactRowsOf(op.process(batchOf(SCHEMA, [{ user: 'a', amount: 2.5, name: 'z', ts: 7, qty: 4 }])))).toEqual([{ user: 'a', c: 1, s: 2.5, lo: 'z', hi: 7, m: 4, n: 3 }]);
   });
 
   it('keeps int64 keys exact beyond 2^53 and groups NULL keys together', () => {
@@ -186,7 +164,7 @@ describe('aggregate operator', () => {
     const rows = [
       { id: big + 1n, v: 1 }, { id: big + 2n, v: 2 }, { id: -big - 1n, v: 3 }, { id: null, v: 4 }, { id: big + 1n, v: 5 }, { id: null, v: 6 }, { id: -1, v: 7 },
     ];
-    expect(rowsOf(op.process(batchOf(rows, schema)))).toEqual([
+    expect(exactRowsOf(op.process(batchOf(schema, rows)))).toEqual([
       { id: (big + 1n).toString(), n: 2, s: 6, lo: 1 },
       { id: (big + 2n).toString(), n: 1, s: 2, lo: 2 },
       { id: (-big - 1n).toString(), n: 1, s: 3, lo: 3 },
@@ -200,15 +178,15 @@ describe('aggregate operator', () => {
   it('groups by several columns of every type, including floats (-0 = 0, NaN = NaN)', () => {
     const schema: Schema = { fields: [{ name: 'f', type: 'float64' }, { name: 'b', type: 'bool' }, { name: 's', type: 'utf8' }, { name: 't', type: 'timestamp' }] };
     const op = aggregateOperator(['f', 'b', 's', 't'], ['count(*) AS n'], schema, CTX);
-    const batch = batchOf([
+    const batch = batchOf(schema, [
       { f: 0, b: true, s: 'a|b', t: 1 }, { f: -0, b: true, s: 'a|b', t: 1 }, { f: 0, b: false, s: 'a|b', t: 1 },
       { f: 1.5, b: null, s: 'a', t: 1 }, { f: 1.5, b: null, s: 'a', t: 1 }, { f: 1.5, b: null, s: 'a', t: 2 }, { f: null, b: null, s: null, t: null },
-    ], schema);
-    expect(rowsOf(op.process(batch)).map((r) => r.n)).toEqual([2, 1, 2, 1, 1]);
+    ]);
+    expect(exactRowsOf(op.process(batch)).map((r) => r.n)).toEqual([2, 1, 2, 1, 1]);
     const nan = aggregateOperator(['f'], ['count(*) AS n'], schema, CTX);
-    const vector = batchOf([{ f: 1 }, { f: 1 }], schema);
+    const vector = batchOf(schema, [{ f: 1 }, { f: 1 }]);
     (vector.getChild('f')!.data[0]!.values as Float64Array).set([NaN, NaN]);
-    expect(rowsOf(nan.process(vector)).map((r) => r.n)).toEqual([2]);
+    expect(exactRowsOf(nan.process(vector)).map((r) => r.n)).toEqual([2]);
     const decoded = [...Object.values(op.snapshot())].flatMap((e) => (e as [string, unknown][]).map(([k]) => decodeKey(k, ['float64', 'bool', 'utf8', 'timestamp'])));
     expect(decoded).toContainEqual([0, true, 'a|b', 1n]);
     expect(decoded).toContainEqual([null, null, null, null]);
@@ -216,8 +194,8 @@ describe('aggregate operator', () => {
 
   it('orders text by code point for min/max and NaN above every number', () => {
     const op = aggregateOperator(['region'], ['min(name) AS lo', 'max(name) AS hi', 'min(amount) AS a', 'max(amount) AS b'], SCHEMA, CTX);
-    const batch = batchOf([{ region: 1, name: 'ｚ', amount: 1 }, { region: 1, name: '😀', amount: 2 }, { region: 1, name: 'z', amount: 3 }]);
+    const batch = batchOf(SCHEMA, [{ region: 1, name: 'ｚ', amount: 1 }, { region: 1, name: '😀', amount: 2 }, { region: 1, name: 'z', amount: 3 }]);
     (batch.getChild('amount')!.data[0]!.values as Float64Array)[1] = NaN;
-    expect(rowsOf(op.process(batch))).toEqual([{ region: 1, lo: 'z', hi: '😀', a: 1, b: NaN }]);
+    expect(exactRowsOf(op.process(batch))).toEqual([{ region: 1, lo: 'z', hi: '😀', a: 1, b: NaN }]);
   });
 });

@@ -2,7 +2,6 @@ import * as arrow from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { InternalError, ValidationError } from '../src/errors.js';
 import {
-  JsonBatchBuilder,
   batchFromColumns,
   batchToJsonRows,
   concatBatches,
@@ -17,6 +16,7 @@ import {
   toArrowSchema,
 } from '../src/dataflow/arrow/index.js';
 import type { Schema } from '../src/types.js';
+import { batchOf } from './helpers/batches.js';
 
 const SCHEMA: Schema = {
   fields: [
@@ -40,15 +40,12 @@ function row(k: number): Record<string, unknown> {
   };
 }
 
-function batchOf(keys: number[]): arrow.RecordBatch {
-  const b = new JsonBatchBuilder(SCHEMA);
-  for (const k of keys) expect(b.appendObject(row(k))).toBeNull();
-  return b.finish();
-}
+/** A batch of row(k) for each key. */
+const batchOfKeys = (keys: number[]): arrow.RecordBatch => batchOf(SCHEMA, keys.map(row));
 
 const rowsOf = (batch: arrow.RecordBatch): unknown[] => batchToJsonRows(batch).map((s) => JSON.parse(s));
 const range = (a: number, b: number): number[] => Array.from({ length: b - a }, (_, i) => a + i);
-const expected = (keys: number[]): unknown[] => rowsOf(batchOf(keys));
+const expected = (keys: number[]): unknown[] => rowsOf(batchOfKeys(keys));
 
 describe('schema mapping', () => {
   it('maps every field type to the agreed Arrow type and back', () => {
@@ -106,7 +103,7 @@ describe('columns', () => {
     expect(() => batchFromColumns(s, [])).toThrow(InternalError);
     const two: Schema = { fields: [...s.fields, { name: 'b', type: 'int32' }] };
     expect(() => batchFromColumns(two, [makeColumn('int32', Int32Array.of(1)), makeColumn('int32', Int32Array.of(1, 2))])).toThrow(/rows/);
-    const batch = batchOf([1, 2]);
+    const batch = batchOfKeys([1, 2]);
     expect(() => selectColumns(batch, s, [makeColumn('int32', Int32Array.of(1))])).toThrow(/rows/);
     expect(selectColumns(batch, s, [batch.getChild('k')!]).numRows).toBe(2);
   });
@@ -114,7 +111,7 @@ describe('columns', () => {
   it('reads int64 and timestamp columns as float64 without BigInt', () => {
     const v = makeColumn('int64', BigInt64Array.of(0n, -1n, 2n ** 31n, -(2n ** 40n) - 5n, 2n ** 53n - 1n));
     expect([...int64AsFloat64(v)]).toEqual([0, -1, 2 ** 31, -(2 ** 40) - 5, 2 ** 53 - 1]);
-    const sliced = batchOf(range(0, 10)).slice(4, 8);
+    const sliced = batchOfKeys(range(0, 10)).slice(4, 8);
     expect([...int64AsFloat64(sliced.getChild('t')!)]).toEqual([4000, 5000, 6000, 7000]);
     expect([...int64AsFloat64(makeColumn('int32', Int32Array.of(-3)))]).toEqual([-3]);
   });
@@ -122,7 +119,7 @@ describe('columns', () => {
 
 describe('filter, take, concat', () => {
   const keys = range(0, 50);
-  const batch = batchOf(keys);
+  const batch = batchOfKeys(keys);
 
   it('filters by a Bool mask, dropping false and null', () => {
     const pick = (k: number): boolean | null => (k % 13 === 0 ? null : k % 3 !== 1);
@@ -145,7 +142,7 @@ describe('filter, take, concat', () => {
   });
 
   it('concatenates batches, sliced ones included, preserving nulls', () => {
-    const parts = [batchOf(range(0, 13)), batchOf([]), batchOf(range(13, 30)).slice(3, 12), batchOf(range(30, 37))];
+    const parts = [batchOfKeys(range(0, 13)), batchOfKeys([]), batchOfKeys(range(13, 30)).slice(3, 12), batchOfKeys(range(30, 37))];
     const out = concatBatches(SCHEMA, parts);
     expect(rowsOf(out)).toEqual(expected([...range(0, 13), ...range(16, 25), ...range(30, 37)]));
     expect(out.getChild('s')!.nullCount).toBe([...range(0, 13), ...range(16, 25), ...range(30, 37)].filter((k) => k % 5 === 0).length);

@@ -2,25 +2,9 @@
 // predicates, CASE, CAST, type rules and output names.
 
 import { describe, expect, it } from 'vitest';
-import { Bool, Float64, Int32, Int64, RecordBatch, TimestampMillisecond, Utf8, vectorFromArray, type DataType } from 'apache-arrow';
 import { compileCondition, compileExpression, compileProjection } from '../src/sql/expr/index.js';
-import type { FieldType, Schema } from '../src/types.js';
-
-const ARROW: Record<FieldType, () => DataType> = {
-  int32: () => new Int32(), int64: () => new Int64(), float64: () => new Float64(),
-  utf8: () => new Utf8(), bool: () => new Bool(), timestamp: () => new TimestampMillisecond(),
-};
-
-function batchOf(schema: Schema, cols: Record<string, unknown[]>): RecordBatch {
-  const children = Object.fromEntries(
-    schema.fields.map((f) => {
-      const raw = cols[f.name]!;
-      const values = f.type === 'int64' ? raw.map((v) => (v === null ? null : BigInt(v as number))) : raw;
-      return [f.name, vectorFromArray(values, ARROW[f.type]()).data[0]!];
-    }),
-  );
-  return new RecordBatch(children);
-}
+import type { Schema } from '../src/types.js';
+import { batchOfColumns } from './helpers/batches.js';
 
 const schema: Schema = {
   fields: [
@@ -31,7 +15,7 @@ const schema: Schema = {
     { name: 'ok', type: 'bool' },
   ],
 };
-const rows = batchOf(schema, {
+const rows = batchOfColumns(schema, {
   id: [1, 2, 3, 4, null],
   amount: [10.5, -2, 0, null, 7.25],
   user: ['alice', 'bob', null, 'Carol', 'dave'],
@@ -66,7 +50,7 @@ describe('literals and columns', () => {
 
   it('matches unquoted names case-insensitively and quoted names exactly', () => {
     const s: Schema = { fields: [{ name: 'Name', type: 'utf8' }, { name: 'userId', type: 'int32' }] };
-    const b = batchOf(s, { Name: ['a'], userId: [5] });
+    const b = batchOfColumns(s, { Name: ['a'], userId: [5] });
     expect([...compileExpression('name', s).evaluate(b)]).toEqual(['a']);
     expect([...compileExpression('USERID + 1', s).evaluate(b)]).toEqual([6n]);
     expect([...compileExpression('"Name"', s).evaluate(b)]).toEqual(['a']);
@@ -87,7 +71,7 @@ describe('arithmetic', () => {
 
   it('integer division truncates toward zero, modulo keeps the dividend sign', () => {
     const s: Schema = { fields: [{ name: 'a', type: 'int32' }, { name: 'b', type: 'int64' }] };
-    const b = batchOf(s, { a: [7, -7, 7, -7], b: [2, 2, -2, -2] });
+    const b = batchOfColumns(s, { a: [7, -7, 7, -7], b: [2, 2, -2, -2] });
     const run = (t: string) => [...compileExpression(t, s).evaluate(b)].map(Number);
     expect(run('a / b')).toEqual([3, -3, -3, 3]);
     expect(run('a % b')).toEqual([1, -1, 1, -1]);
@@ -132,7 +116,7 @@ describe('comparisons and three-valued logic', () => {
     const T = true, F = false, N = null;
     const a = [T, T, T, F, F, F, N, N, N];
     const b = [T, F, N, T, F, N, T, F, N];
-    const batch = batchOf(s, { a, b });
+    const batch = batchOfColumns(s, { a, b });
     const run = (t: string) => [...compileExpression(t, s).evaluate(batch)];
     expect(run('a AND b')).toEqual([T, F, N, F, F, F, N, F, N]);
     expect(run('a OR b')).toEqual([T, T, T, T, F, N, T, N, N]);

@@ -11,6 +11,7 @@ import { joinOperator, type JoinSpec, TtlJoin } from '../src/operators/join/inde
 import type { KeyedSnapshot } from '../src/operators/types.js';
 import { partitionByKeyGroup } from '../src/state/key-groups.js';
 import type { Schema } from '../src/types.js';
+import { tuplesOf } from './helpers/batches.js';
 
 // The left side is e.g. a windowed aggregate's output, the right side a raw stream.
 const LEFT: Schema = {
@@ -81,12 +82,6 @@ class ReferenceTtlJoin {
   }
 }
 
-function rowsOf(batch: arrow.RecordBatch | null): OutRow[] {
-  if (!batch) return [];
-  const cols = batch.schema.fields.map((_, c) => batch.getChildAt(c)!);
-  return Array.from({ length: batch.numRows }, (_, r) => cols.map((col) => ((v: unknown) => (typeof v === 'bigint' ? Number(v) : v))(col.get(r))));
-}
-
 const sorted = (rows: OutRow[]): string[] => rows.map((r) => JSON.stringify(r)).sort();
 
 class Parallel {
@@ -101,7 +96,7 @@ class Parallel {
     this.now = step.now;
     const batch = toBatch(step.side, step.rows);
     const parts = partitionByKeyGroup(hashKeys(batch, step.side === 0 ? SPEC.left_keys : SPEC.right_keys), this.ops.length);
-    return this.ops.flatMap((op, i) => (parts[i]!.length ? rowsOf(op.process(takeRows(batch, parts[i]!), step.side)) : []));
+    return this.ops.flatMap((op, i) => (parts[i]!.length ? tuplesOf(op.process(takeRows(batch, parts[i]!), step.side)) : []));
   }
 }
 

@@ -12,6 +12,7 @@ import { joinOperator, joinOutputSchema, type JoinSpec } from '../src/operators/
 import type { BatchOperator, KeyedSnapshot } from '../src/operators/types.js';
 import { partitionByKeyGroup } from '../src/state/key-groups.js';
 import type { JoinType, PhysicalTask, Schema, WindowSpec } from '../src/types.js';
+import { tuplesOf } from './helpers/batches.js';
 
 const LEFT: Schema = {
   fields: [
@@ -38,7 +39,7 @@ interface Row {
   id: number;
 }
 type Step = { kind: 'rows'; side: 0 | 1; rows: Row[] } | { kind: 'watermark'; at: number };
-type OutRow = (number | string | boolean | null)[];
+type OutRow = unknown[];
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -145,17 +146,6 @@ class ReferenceJoin {
   }
 }
 
-function rowsOf(batch: arrow.RecordBatch | null): OutRow[] {
-  if (!batch) return [];
-  const cols = batch.schema.fields.map((_, c) => batch.getChildAt(c)!);
-  return Array.from({ length: batch.numRows }, (_, r) =>
-    cols.map((col) => {
-      const v = col.get(r) as unknown;
-      return typeof v === 'bigint' ? Number(v) : (v as OutRow[number]);
-    }),
-  );
-}
-
 const sorted = (rows: OutRow[]): string[] => rows.map((r) => JSON.stringify(r)).sort();
 
 function spec(type: JoinType, window: WindowSpec): JoinSpec {
@@ -177,11 +167,11 @@ class Parallel {
   }
 
   step(step: Step): OutRow[] {
-    if (step.kind === 'watermark') return this.ops.flatMap((op) => rowsOf(op.onWatermark!(step.at)));
+    if (step.kind === 'watermark') return this.ops.flatMap((op) => tuplesOf(op.onWatermark!(step.at)));
     const batch = toBatch(step.side, step.rows);
     const keys = step.side === 0 ? this.s.left_keys : this.s.right_keys;
     const parts = partitionByKeyGroup(hashKeys(batch, keys), this.ops.length);
-    return this.ops.flatMap((op, i) => (parts[i]!.length ? rowsOf(op.process(takeRows(batch, parts[i]!), step.side)) : []));
+    return this.ops.flatMap((op, i) => (parts[i]!.length ? tuplesOf(op.process(takeRows(batch, parts[i]!), step.side)) : []));
   }
 }
 
@@ -221,12 +211,12 @@ describe('windowed join', () => {
     expect(op.process(toBatch(0, [{ key: 1, t: 5, text: 'a', id: 1 }]), 0)).toBeNull();
     expect(op.process(toBatch(1, [{ key: 1, t: 9, text: 'v8', id: 2 }]), 1)).toBeNull();
     expect(op.onWatermark!(8)).toBeNull();
-    expect(rowsOf(op.onWatermark!(9))).toEqual([[1, 5, 'a', 1, 1, 9, 2, 2]]);
+    expect(tuplesOf(op.onWatermark!(9))).toEqual([[1, 5, 'a', 1, 1, 9, 2, 2]]);
     // Window [0, 10) is complete: a row for it is late; one for [10, 20) is not.
     op.process(toBatch(0, [{ key: 1, t: 3, text: 'late', id: 3 }, { key: 1, t: 10, text: 'b', id: 4 }]), 0);
     expect(late).toEqual([1]);
     op.process(toBatch(1, [{ key: 1, t: 19, text: 'v4', id: 5 }]), 1);
-    expect(rowsOf(op.onWatermark!(100))).toEqual([[1, 10, 'b', 4, 1, 19, 1, 5]]);
+    expect(tuplesOf(op.onWatermark!(100))).toEqual([[1, 10, 'b', 4, 1, 19, 1, 5]]);
   });
 
   it('full join: a window with rows on one side only gives them with nulls; null keys match nothing', () => {
@@ -235,7 +225,7 @@ describe('windowed join', () => {
     op.process(toBatch(1, [{ key: null, t: 2, text: 'v0', id: 2 }]), 1);
     op.process(toBatch(0, [{ key: 7, t: 15, text: null, id: 3 }]), 0);
     const out = op.onWatermark!(50)!;
-    expect(sorted(rowsOf(out))).toEqual(
+    expect(sorted(tuplesOf(out))).toEqual(
       sorted([
         [null, 1, 'x', 1, null, null, null, null],
         [null, null, null, null, null, 2, 0, 2],
@@ -261,7 +251,7 @@ describe('windowed join', () => {
     const op = joinOperator(s, L, R, { subtaskIndex: 0, parallelism: 1 });
     op.process(left, 0);
     op.process(right, 1);
-    expect(sorted(rowsOf(op.onWatermark!(999)))).toEqual(sorted([['p', 1, 1, 1, 'p', 4], ['p', 2, 2, 2, 'p', 6], ['q', 1, 3, 1, 'q', 7]]));
+    expect(sorted(tuplesOf(op.onWatermark!(999)))).toEqual(sorted([['p', 1, 1, 1, 'p', 4], ['p', 2, 2, 2, 'p', 6], ['q', 1, 3, 1, 'q', 7]]));
   });
 });
 
@@ -305,8 +295,8 @@ describe('windowed join snapshot and restore', () => {
     expect(groups[1]!.every((kg) => kg >= 128)).toBe(true);
     expect([...groups[0]!, ...groups[1]!].sort((a, b) => a - b)).toEqual(Object.keys(snapshot).map(Number).sort((a, b) => a - b));
     // Together they emit what the single subtask would.
-    const all = two.ops.flatMap((op) => rowsOf(op.onWatermark!(1e9)));
-    expect(sorted(all)).toEqual(sorted(rowsOf(one.ops[0]!.onWatermark!(1e9))));
+    const all = two.ops.flatMap((op) => tuplesOf(op.onWatermark!(1e9)));
+    expect(sorted(all)).toEqual(sorted(tuplesOf(one.ops[0]!.onWatermark!(1e9))));
     two.ops[0]!.restore!([]);
     expect(two.ops[0]!.onWatermark!(2e9)).toBeNull();
   });
@@ -362,7 +352,7 @@ describe('join in a task chain', () => {
     expect(chain.run(toBatch(0, [{ key: 1, t: 1, text: 'a', id: 1 }]), 0)).toBeNull();
     expect(chain.run(toBatch(1, [{ key: 1, t: 2, text: 'v8', id: 2 }, { key: 1, t: 3, text: 'v2', id: 3 }]), 1)).toBeNull();
     const out = chain.runWatermark(20);
-    expect(out.flatMap(rowsOf)).toEqual([[1, 1, 'a', 1, 1, 2, 2, 2]]);
+    expect(out.flatMap((b) => tuplesOf(b))).toEqual([[1, 1, 'a', 1, 1, 2, 2, 2]]);
   });
 
   it('needs both input schemas', () => {

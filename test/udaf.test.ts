@@ -13,6 +13,7 @@ import type { KeyedSnapshot } from '../src/operators/types.js';
 import { windowAggregateOperator, type WindowAggregateSpec } from '../src/operators/window/window-aggregate.js';
 import { loadUdfs, type UdfRegistry } from '../src/sql/expr/index.js';
 import type { Schema } from '../src/types.js';
+import { rowsOf } from './helpers/batches.js';
 
 const MODULE = `
 import { udaf } from 'rivulet/udf';
@@ -101,15 +102,6 @@ function toBatch(rows: Row[]): arrow.RecordBatch {
   const b = new JsonBatchBuilder(SCHEMA, rows.length);
   for (const r of rows) b.appendObject({ ...r });
   return b.finish();
-}
-
-function rowsOf(batch: arrow.RecordBatch | null): Record<string, unknown>[] {
-  if (!batch) return [];
-  return Array.from({ length: batch.numRows }, (_, r) => {
-    const o = batch.get(r)!.toJSON() as Record<string, unknown>;
-    for (const [k, v] of Object.entries(o)) if (typeof v === 'bigint') o[k] = Number(v);
-    return o;
-  });
 }
 
 /** The JS reference of AGGS over some rows. */

@@ -7,6 +7,7 @@ import type { WindowOperatorBase } from '../src/operators/window/base.js';
 import { windowAggregateOperator, type WindowAggregateSpec } from '../src/operators/window/window-aggregate.js';
 import { keyGroupRange, partitionByKeyGroup } from '../src/state/key-groups.js';
 import type { Schema, WindowSpec } from '../src/types.js';
+import { jsonRowsOf } from './helpers/batches.js';
 
 const SCHEMA: Schema = {
   fields: [
@@ -68,19 +69,12 @@ function start(spec: WindowAggregateSpec, p: number): Run {
 
 /** One event through every subtask, rows routed as the shuffle routes them; output rows sorted. */
 function step(run: Run, e: Event): string[] {
-  if ('watermark' in e) return run.ops.flatMap((op) => rowsOf(op.onWatermark(e.watermark))).sort();
+  if ('watermark' in e) return run.ops.flatMap((op) => jsonRowsOf(op.onWatermark(e.watermark))).sort();
   const parts = partitionByKeyGroup(hashKeys(e.batch, GROUP_BY), run.ops.length);
   run.ops.forEach((op, s) => {
     if (parts[s]!.length > 0) expect(op.process(takeRows(e.batch, parts[s]!))).toBeNull();
   });
   return [];
-}
-
-function rowsOf(batch: arrow.RecordBatch | null): string[] {
-  if (!batch) return [];
-  const rows: string[] = [];
-  for (let r = 0; r < batch.numRows; r++) rows.push(JSON.stringify(batch.get(r)!.toJSON(), (_k, v) => (typeof v === 'bigint' ? v.toString() : v)));
-  return rows;
 }
 
 const WINDOWS: [string, WindowSpec][] = [

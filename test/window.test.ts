@@ -1,8 +1,7 @@
-import type * as arrow from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { JsonBatchBuilder } from '../src/dataflow/arrow/index.js';
 import { windowAggregateOperator, windowAggregateSchema, type WindowAggregateSpec } from '../src/operators/window/window-aggregate.js';
 import type { Schema, WindowSpec } from '../src/types.js';
+import { batchOf, rowsOf } from './helpers/batches.js';
 
 const SCHEMA: Schema = {
   fields: [
@@ -31,26 +30,6 @@ function rng(seed: number): () => number {
   };
 }
 
-function batchOf(rows: Row[]): arrow.RecordBatch {
-  const b = new JsonBatchBuilder(SCHEMA, rows.length);
-  for (const r of rows) expect(b.appendObject(r)).toBeNull();
-  return b.finish();
-}
-
-function rowsOf(batch: arrow.RecordBatch | null): Row[] {
-  if (!batch) return [];
-  const out: Row[] = [];
-  for (let r = 0; r < batch.numRows; r++) {
-    const row: Row = {};
-    batch.schema.fields.forEach((f, c) => {
-      const v = batch.getChildAt(c)!.get(r);
-      row[f.name] = typeof v === 'bigint' ? Number(v) : v;
-    });
-    out.push(row);
-  }
-  return out;
-}
-
 const spec = (window: WindowSpec, groupBy: string[], aggregates = AGGS): WindowAggregateSpec => ({
   kind: 'window_aggregate', window, time_column: 'ts', group_by: groupBy, aggregates,
 });
@@ -61,7 +40,7 @@ function drive(s: WindowAggregateSpec, events: Event[]): { rows: Row[]; late: nu
   const op = windowAggregateOperator(s, SCHEMA, { subtaskIndex: 0, parallelism: 1, onLateRows: (n) => (late += n) });
   const rows: Row[] = [];
   for (const e of events) {
-    if ('rows' in e) expect(op.process(batchOf(e.rows))).toBeNull();
+    if ('rows' in e) expect(op.process(batchOf(SCHEMA, e.rows))).toBeNull();
     else rows.push(...rowsOf(op.onWatermark(e.watermark)));
   }
   return { rows, late };
@@ -348,7 +327,7 @@ describe('window_aggregate: tumble and hop', () => {
   it('emits a window exactly when the watermark reaches end - 1, rows ordered by window end then key', () => {
     const s = spec({ kind: 'tumble', size_ms: 10 }, ['user'], ['count(*) AS n']);
     const op = windowAggregateOperator(s, SCHEMA, { subtaskIndex: 0, parallelism: 1 });
-    op.process(batchOf([
+    op.process(batchOf(SCHEMA, [
       { user: 'b', ts: 0 }, { user: 'a', ts: 9 }, { user: null, ts: 5 }, { user: 'b', ts: 10 }, { user: 'é', ts: 3 }, { user: 'Z', ts: 19 }, { user: 'a', ts: 20 },
     ]));
     expect(op.onWatermark(7)).toBeNull();
@@ -428,13 +407,13 @@ describe('window_aggregate: sessions', () => {
   it('merges two sessions when a row bridges them, and closes at last + gap - 1', () => {
     const s = spec({ kind: 'session', gap_ms: 10 }, ['user'], ['count(*) AS n', 'sum(amount) AS total', 'count(DISTINCT name) AS names']);
     const op = windowAggregateOperator(s, SCHEMA, { subtaskIndex: 0, parallelism: 1 });
-    op.process(batchOf([{ user: 'a', ts: 100, amount: 1, name: 'x' }, { user: 'a', ts: 125, amount: 2, name: 'y' }, { user: 'b', ts: 112, amount: 4, name: 'x' }]));
+    op.process(batchOf(SCHEMA, [{ user: 'a', ts: 100, amount: 1, name: 'x' }, { user: 'a', ts: 125, amount: 2, name: 'y' }, { user: 'b', ts: 112, amount: 4, name: 'x' }]));
     expect(op.openGroups).toBe(3);
     // 116 joins [125, 135) (116 + 10 > 125); 105 joins [100, 110) and does not reach [116, 135).
-    op.process(batchOf([{ user: 'a', ts: 116, amount: 8, name: 'x' }, { user: 'a', ts: 105, amount: 16, name: 'x' }]));
+    op.process(batchOf(SCHEMA, [{ user: 'a', ts: 116, amount: 8, name: 'x' }, { user: 'a', ts: 105, amount: 16, name: 'x' }]));
     expect(op.openGroups).toBe(3);
     // 112 bridges [100, 115) and [116, 135).
-    op.process(batchOf([{ user: 'a', ts: 112, amount: 32, name: 'z' }]));
+    op.process(batchOf(SCHEMA, [{ user: 'a', ts: 112, amount: 32, name: 'z' }]));
     expect(op.openGroups).toBe(2);
     expect(rowsOf(op.onWatermark(120))).toEqual([]);
     expect(rowsOf(op.onWatermark(121))).toEqual([{ user: 'b', window_start: 112, window_end: 122, n: 1, total: 4, names: 1 }]);
@@ -496,7 +475,7 @@ describe('window_aggregate: schema', () => {
       { name: 't', type: 'timestamp', nullable: true },
     ]);
     const op = windowAggregateOperator(spec({ kind: 'tumble', size_ms: 5 }, ['user'], ['count(*)']), SCHEMA, { subtaskIndex: 0, parallelism: 1 });
-    op.process(batchOf([{ user: 'x', ts: 1 }]));
+    op.process(batchOf(SCHEMA, [{ user: 'x', ts: 1 }]));
     const out = op.onWatermark(10)!;
     expect(out.schema.fields.map((f) => String(f.type))).toEqual(['Utf8', 'Timestamp<MILLISECOND>', 'Timestamp<MILLISECOND>', 'Int64']);
   });

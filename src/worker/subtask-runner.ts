@@ -1,29 +1,32 @@
 // The data path of one operator subtask: input (a source, or the shuffle reader) → the fused
 // operator chain → outputs (sinks and/or shuffle writers), plus its part in checkpoints. It is a
 // plain async loop; the subtask machine (actors/subtask.ts) starts and stops it. Batches never
-// become XState events.
+// become XState events. SubtaskRunner coordinates: the chain and the path of batches through it
+// are in subtask-data-path.ts, its connections are made in subtask-io.ts, what a checkpoint takes
+// from it is in subtask-snapshot.ts, its counters in subtask-metrics.ts.
 
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
-import type { RecordBatch } from 'apache-arrow';
 import type { Logger } from 'pino';
-import type { CheckpointStore, SubtaskSnapshot } from '../checkpoint/store.js';
-import { createSink, createSource } from '../connectors/registry.js';
-import type { ConnectorContext, Sink, Source, SourceContext, SourcePosition } from '../connectors/types.js';
-import { ShuffleReader } from '../dataflow/shuffle/reader.js';
-import { ShuffleWriter } from '../dataflow/shuffle/writer.js';
+import type { CheckpointStore } from '../checkpoint/store.js';
+import { createSource } from '../connectors/registry.js';
+import type { ConnectorContext, Sink, Source, SourceContext } from '../connectors/types.js';
+import type { ShuffleReader } from '../dataflow/shuffle/reader.js';
 import { asJobFailure } from '../errors.js';
-import { JsPublisher } from '../nats/js-publisher.js';
-import { buildChain, type TaskChain } from '../operators/chain.js';
+import type { JsPublisher } from '../nats/js-publisher.js';
+import type { TaskChain } from '../operators/chain.js';
 import type { PhysicalTask } from '../types.js';
-import { subjects, type CheckpointAckMsg, type DeployMsg, type StopMode, type SubtaskMetrics } from '../wire.js';
+import type { CheckpointAckMsg, DeployMsg, StopMode, SubtaskMetrics } from '../wire.js';
 import { BadRecordLog } from './bad-records.js';
 import { TaskOutputs } from './outputs.js';
 import { RestoredState } from './restore.js';
-import { cachedUdfs } from '../spec/sql-spec.js';
 import { EventTimeTracker, WATERMARK_INTERVAL_MS } from './event-time.js';
 import { Serial } from './serial.js';
-import { newDense, record, toSparse } from '../metrics/histogram.js';
+import { newDense } from '../metrics/histogram.js';
+import { buildSubtaskChain, DataPath } from './subtask-data-path.js';
+import { connectorContext, createShuffleReader, createShuffleWriters, openSinks } from './subtask-io.js';
+import { newCounters, readMetrics } from './subtask-metrics.js';
+import { captureState, checkpointAck } from './subtask-snapshot.js';
 
 export interface RunnerDeps {
   nc: NatsConnection;
@@ -41,6 +44,8 @@ export class SubtaskRunner {
   /** Sink subtasks: end-to-end latency of each batch written (src/metrics/histogram.ts). */
   private readonly latency: Float64Array | null;
   private readonly chain: TaskChain;
+  /** Runs batches and watermarks through the chain; made by open(), once the outputs are. */
+  private path!: DataPath;
   private readonly log: Logger;
   private source: Source | null = null;
   private sinks: Sink[] = [];
@@ -50,8 +55,6 @@ export class SubtaskRunner {
   private readonly abort = new AbortController();
   private readonly badRecords: BadRecordLog;
   private readonly serial = new Serial();
-  /** Source position that goes with the last batch processed (what a checkpoint stores). */
-  private sourcePosition: SourcePosition = undefined;
   /** Newest checkpoint epoch this subtask took part in (or restored from). */
   private lastEpoch = 0;
   /** After a then_stop checkpoint: source batches wait for `released` (the stop) and are dropped. */
@@ -73,38 +76,11 @@ export class SubtaskRunner {
   ) {
     this.failure.catch(() => undefined); // observed by runInput(); avoid an unhandled rejection before
     this.log = deps.log.child({ job_id: deploy.job_id, task_id: task.task_id, subtask: index });
-    // A multi-input first operator (a join) needs each input's schema: the upstream task's output.
-    const inputSchemas = task.inputs.map((e) => ({ i: e.input_index, schema: deploy.plan.tasks.find((t) => t.task_id === e.from_task)!.outputSchema }));
-    const schemas = inputSchemas.sort((a, b) => a.i - b.i).map((x) => x.schema);
-    this.chain = buildChain(
-      task,
-      {
-        subtaskIndex: index,
-        parallelism: task.parallelism,
-        onLateRows: (n) => {
-          this.counters.late_records += n;
-        },
-        // Loaded by the worker before deploying (see worker.ts).
-        udfs: deploy.spec.udfs === undefined ? undefined : cachedUdfs(deploy.spec.udfs),
-      },
-      schemas.length > 0 ? schemas : undefined,
-    );
+    this.chain = buildSubtaskChain(deploy, task, index, (n) => {
+      this.counters.late_records += n;
+    });
     this.badRecords = new BadRecordLog(this.log);
-    this.counters = {
-      job_id: deploy.job_id,
-      run_id: deploy.run_id,
-      task_id: task.task_id,
-      subtask_index: index,
-      records_in: 0,
-      records_out: 0,
-      batches_in: 0,
-      batches_out: 0,
-      bytes_in: 0,
-      bytes_out: 0,
-      deserialization_errors: 0,
-      backpressure_events: 0,
-      late_records: 0,
-    };
+    this.counters = newCounters(deploy, task, index);
     this.latency = this.chain.sinks.length > 0 ? newDense() : null;
     const first = task.operators[0];
     if (first?.kind === 'source' && first.event_time) this.eventTime = new EventTimeTracker(first.event_time);
@@ -112,13 +88,7 @@ export class SubtaskRunner {
 
   /** What heartbeats report: the counters, with backpressure and latency read where they are kept. */
   get metrics(): SubtaskMetrics {
-    const c = this.counters;
-    if (this.publisher) {
-      c.backpressure_events = this.publisher.waits;
-      c.backpressure_ms = Math.round(this.publisher.blockedMs());
-    }
-    if (this.latency) c.latency = toSparse(this.latency);
-    return c;
+    return readMetrics(this.counters, this.publisher, this.latency);
   }
 
   get isSource(): boolean {
@@ -135,84 +105,47 @@ export class SubtaskRunner {
       if (restored && op.restore) op.restore(restored.operator(chain.operatorNodes[i]!));
     });
 
-    const s = subjects(deploy.prefix);
-    const base: ConnectorContext = {
-      jobId: deploy.job_id,
-      runId: deploy.run_id,
-      taskId: task.task_id,
-      subtaskIndex: index,
-      parallelism: task.parallelism,
-      nc: deps.nc,
-      prefix: deploy.prefix,
-      log: this.log,
-    };
-    this.sinks = chain.sinks.map((spec) => createSink(spec));
-    for (const [i, sink] of this.sinks.entries()) {
-      await sink.open({ ...base, schema: task.outputSchema });
-      const pending = restored?.sinkPending(chain.sinkNodes[i]!, index, task.parallelism) ?? [];
-      // Output of the restored checkpoint that may not have been committed before the failure.
-      if (sink.recover && pending.length > 0) await sink.recover(pending);
-    }
-    const writers = task.outputs.map((edge) => {
-      this.publisher ??= new JsPublisher(deps.nc, { window: 64 });
-      return new ShuffleWriter({
-        publisher: this.publisher,
-        subjects: s,
-        jobId: deploy.job_id,
-        runId: deploy.run_id,
-        edge,
-        targetParallelism: this.parallelismOf(edge.to_task),
-        fromIndex: index,
-        schema: task.outputSchema,
-        batchSize: deploy.spec.config.batch_size,
-        lingerMs: deploy.spec.config.linger_ms,
-      });
-    });
+    const base = connectorContext(deploy, task, index, deps.nc, this.log);
+    this.sinks = await openSinks(chain, task, index, base, restored);
+    const { writers, publisher } = createShuffleWriters(deps.nc, deploy, task, index);
+    this.publisher = publisher;
     this.outputs = new TaskOutputs(this.sinks, writers);
+    this.path = new DataPath(chain, this.outputs, this.counters, this.latency, this.eventTime, (err) => this.failed(err));
 
-    if (task.inputs.length > 0) {
-      this.reader = new ShuffleReader({
-        js: deps.js,
-        jsm: deps.jsm,
-        subjects: s,
-        stream: s.data.stream(deploy.job_id, deploy.run_id),
-        jobId: deploy.job_id,
-        runId: deploy.run_id,
-        taskId: task.task_id,
-        index,
-        inputs: task.inputs.map((edge) => ({ edge, senders: this.parallelismOf(edge.from_task) })),
-      });
-      await this.reader.start();
-    }
-    if (chain.source) {
-      const source = createSource(chain.source, restored?.source(chain.sourceNode!));
-      this.source = source;
-      this.sourcePosition = source.position();
-      const ctx: SourceContext = {
-        ...base,
-        batchSize: deploy.spec.config.batch_size,
-        lingerMs: deploy.spec.config.linger_ms,
-        emit: (batch) => {
-          // Read now: the position must cover exactly this batch (see Source.position()).
-          const position = source.position();
-          // Latency is measured from here, the moment the source hands the batch over.
-          const origin = Date.now();
-          return this.serial.run(() => (this.holding ? this.released : this.process(batch, 0, position, undefined, origin)));
-        },
-        reportBadRecord: (reason, raw) => {
-          this.counters.deserialization_errors++;
-          this.badRecords.report(reason, raw);
-        },
-        signal: this.abort.signal,
-      };
-      await source.start(ctx);
-      const et = this.eventTime;
-      if (et) {
-        this.watermarkTimer = setInterval(() => {
-          const due = et.tick();
-          if (due !== null) void this.serial.run(() => this.watermark(due)).catch((err) => this.failed(asJobFailure(err)));
-        }, Math.min(WATERMARK_INTERVAL_MS, et.idleTimeoutMs));
-      }
+    this.reader = createShuffleReader(deps.js, deps.jsm, deploy, task, index);
+    if (this.reader) await this.reader.start();
+    if (chain.source) await this.startSource(createSource(chain.source, restored?.source(chain.sourceNode!)), base);
+  }
+
+  /** Starts the source, whose batches go through the serial section; with event time, the watermark timer too. */
+  private async startSource(source: Source, base: ConnectorContext): Promise<void> {
+    const { deploy } = this;
+    this.source = source;
+    this.path.sourcePosition = source.position();
+    const ctx: SourceContext = {
+      ...base,
+      batchSize: deploy.spec.config.batch_size,
+      lingerMs: deploy.spec.config.linger_ms,
+      emit: (batch) => {
+        // Read now: the position must cover exactly this batch (see Source.position()).
+        const position = source.position();
+        // Latency is measured from here, the moment the source hands the batch over.
+        const origin = Date.now();
+        return this.serial.run(() => (this.holding ? this.released : this.path.process(batch, 0, position, undefined, origin)));
+      },
+      reportBadRecord: (reason, raw) => {
+        this.counters.deserialization_errors++;
+        this.badRecords.report(reason, raw);
+      },
+      signal: this.abort.signal,
+    };
+    await source.start(ctx);
+    const et = this.eventTime;
+    if (et) {
+      this.watermarkTimer = setInterval(() => {
+        const due = et.tick();
+        if (due !== null) void this.serial.run(() => this.path.watermark(due)).catch((err) => this.failed(asJobFailure(err)));
+      }, Math.min(WATERMARK_INTERVAL_MS, et.idleTimeoutMs));
     }
   }
 
@@ -220,9 +153,9 @@ export class SubtaskRunner {
   async runInput(): Promise<void> {
     const input = this.reader
       ? this.reader.run(
-          (batch, bytes, input, origin) => this.process(batch, bytes, undefined, input, origin),
+          (batch, bytes, input, origin) => this.path.process(batch, bytes, undefined, input, origin),
           (epoch, ref, alignmentMs) => this.snapshot(epoch, ref, alignmentMs),
-          (watermark) => this.watermark(watermark),
+          (watermark) => this.path.watermark(watermark),
         )
       : this.source!.done;
     try {
@@ -257,7 +190,7 @@ export class SubtaskRunner {
   async finishOutputs(): Promise<void> {
     this.clearTimer();
     // End of input closes every window: event time jumps to the end of time.
-    await this.watermark(Infinity);
+    await this.path.watermark(Infinity);
     const finalEpoch = this.lastEpoch + 1;
     for (const sink of this.sinks) {
       if (sink.preCommit && sink.commit) {
@@ -285,36 +218,21 @@ export class SubtaskRunner {
 
   /** Snapshots this subtask's state for `epoch`, forwards the barrier, stores, acknowledges. */
   private async snapshot(epoch: number, ref: string, alignmentMs: number): Promise<void> {
-    const { chain } = this;
+    const { chain, deploy, task, index } = this;
     const t0 = performance.now();
-    const snap: SubtaskSnapshot = { sources: {}, operators: {}, sinks: {} };
-    if (chain.sourceNode) snap.sources[chain.sourceNode] = this.sourcePosition;
-    chain.operators.forEach((op, i) => {
-      if (op.snapshot) snap.operators[chain.operatorNodes[i]!] = op.snapshot();
-    });
+    const snap = captureState(chain, this.path.sourcePosition);
     for (const [i, sink] of this.sinks.entries()) {
       if (sink.preCommit) snap.sinks[chain.sinkNodes[i]!] = await sink.preCommit(epoch);
     }
     // writeSnapshot serializes `snap` before its first await, so from here on state may change:
     // processing goes on (we leave the serial section) while the object store write completes,
     // and the checkpoint is acknowledged once it has (an asynchronous snapshot, as Flink's).
-    const write = this.deps.store.writeSnapshot(this.deploy.job_id, ref, this.task.task_id, this.index, snap);
+    const write = this.deps.store.writeSnapshot(deploy.job_id, ref, task.task_id, index, snap);
     for (const w of this.outputs!.writers) await w.barrier(epoch, ref);
     const t1 = performance.now();
     this.lastEpoch = epoch;
     void write.then(
-      (bytes) =>
-        this.deps.ack({
-          job_id: this.deploy.job_id,
-          run_id: this.deploy.run_id,
-          epoch,
-          task_id: this.task.task_id,
-          subtask_index: this.index,
-          bytes,
-          alignment_ms: Math.round(alignmentMs * 100) / 100,
-          sync_ms: Math.round((t1 - t0) * 100) / 100,
-          async_ms: Math.round((performance.now() - t1) * 100) / 100,
-        }),
+      (bytes) => this.deps.ack(checkpointAck(deploy, task, index, epoch, bytes, { alignmentMs, syncMs: t1 - t0, asyncMs: performance.now() - t1 })),
       (err) => this.failed(asJobFailure(err)),
     );
   }
@@ -322,45 +240,5 @@ export class SubtaskRunner {
   private clearTimer(): void {
     if (this.watermarkTimer) clearInterval(this.watermarkTimer);
     this.watermarkTimer = null;
-  }
-
-  /** Event time advanced (or, at a source, went idle): operators emit what it completes, then it goes downstream. */
-  private async watermark(watermark: number | 'idle'): Promise<void> {
-    if (watermark !== 'idle') {
-      for (const out of this.chain.runWatermark(watermark)) await this.emit(out);
-    }
-    for (const w of this.outputs!.writers) await w.watermark(watermark);
-  }
-
-  /** `origin` is known for output of an input batch, not for what a watermark releases. */
-  private async emit(out: RecordBatch, origin?: number): Promise<void> {
-    this.counters.records_out += out.numRows;
-    this.counters.batches_out++;
-    await this.outputs!.write(out, origin);
-    this.counters.bytes_out = this.outputs!.bytesOut;
-    if (this.latency && origin !== undefined) record(this.latency, Date.now() - origin);
-  }
-
-  private async process(batch: RecordBatch, bytes: number, position?: SourcePosition, input?: number, origin?: number): Promise<void> {
-    try {
-      if (position !== undefined) this.sourcePosition = position;
-      this.counters.records_in += batch.numRows;
-      this.counters.batches_in++;
-      this.counters.bytes_in += bytes;
-      const out = this.chain.run(batch, input);
-      if (out) await this.emit(out, origin);
-      const wm = this.eventTime?.observe(batch);
-      if (wm !== undefined && wm !== null) await this.watermark(wm);
-    } catch (err) {
-      const e = asJobFailure(err);
-      this.failed(e);
-      throw e;
-    }
-  }
-
-  private parallelismOf(taskId: string): number {
-    const t = this.deploy.plan.tasks.find((x) => x.task_id === taskId);
-    if (!t) throw new Error(`plan has no task ${taskId}`);
-    return t.parallelism;
   }
 }
