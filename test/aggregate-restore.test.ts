@@ -7,6 +7,7 @@ import type { KeyedSnapshot } from '../src/operators/types.js';
 import { keyGroupRange, partitionByKeyGroup, subtaskOfKeyGroup } from '../src/state/key-groups.js';
 import type { Schema } from '../src/types.js';
 import { jsonRowsOf } from './helpers/batches.js';
+import { rng } from './helpers/random.js';
 
 const SCHEMA: Schema = {
   fields: [
@@ -19,13 +20,6 @@ const SCHEMA: Schema = {
 const GROUP_BY = ['user', 'id'];
 const AGGS = ['count(*) AS n', 'sum(amount) AS total', 'min(amount) AS lo', 'max(name) AS top', 'avg(amount) AS mean', 'count(name) AS named'];
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
 
 function randomBatch(next: () => number, n: number): arrow.RecordBatch {
   const b = new JsonBatchBuilder(SCHEMA, n);

@@ -7,6 +7,7 @@ import { emptyUdfRegistry } from '../src/sql/expr/index.js';
 import type { KeyedSnapshot } from '../src/operators/types.js';
 import type { Schema } from '../src/types.js';
 import { batchOf, exactRowsOf } from './helpers/batches.js';
+import { rng } from './helpers/random.js';
 
 const CTX = { subtaskIndex: 0, parallelism: 1 };
 
@@ -24,13 +25,6 @@ const SCHEMA: Schema = {
 
 type Row = Record<string, unknown>;
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
 
 const NAMES = ['ann', 'bob', 'Zoë', 'émile', '😀x', ''];
 

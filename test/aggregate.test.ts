@@ -3,6 +3,7 @@ import { aggregateOperator } from '../src/operators/aggregate.js';
 import { decodeKey } from '../src/operators/aggregate/keys.js';
 import type { Schema } from '../src/types.js';
 import { batchOf, exactRowsOf } from './helpers/batches.js';
+import { rng } from './helpers/random.js';
 
 const CTX = { subtaskIndex: 0, parallelism: 1 };
 
@@ -21,13 +22,6 @@ const SCHEMA: Schema = {
 type Row = Record<string, unknown>;
 
 // A deterministic PRNG so a failure can be replayed.
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
 
 const NAMES = ['ann', 'bob', 'Zoë', 'émile', 'ｚed', '😀x', 'b', ''];
 

@@ -12,6 +12,7 @@ import type { KeyedSnapshot } from '../src/operators/types.js';
 import { partitionByKeyGroup } from '../src/state/key-groups.js';
 import type { Schema } from '../src/types.js';
 import { tuplesOf } from './helpers/batches.js';
+import { rng } from './helpers/random.js';
 
 // The left side is e.g. a windowed aggregate's output, the right side a raw stream.
 const LEFT: Schema = {
@@ -35,13 +36,6 @@ type Row = [string | null, number, number];
 type Step = { now: number; side: 0 | 1; rows: Row[] };
 type OutRow = unknown[];
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
 
 function randomSteps(seed: number, count: number): Step[] {
   const next = rng(seed);

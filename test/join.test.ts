@@ -13,6 +13,7 @@ import type { BatchOperator, KeyedSnapshot } from '../src/operators/types.js';
 import { partitionByKeyGroup } from '../src/state/key-groups.js';
 import type { JoinType, PhysicalTask, Schema, WindowSpec } from '../src/types.js';
 import { tuplesOf } from './helpers/batches.js';
+import { rng } from './helpers/random.js';
 
 const LEFT: Schema = {
   fields: [
@@ -41,13 +42,6 @@ interface Row {
 type Step = { kind: 'rows'; side: 0 | 1; rows: Row[] } | { kind: 'watermark'; at: number };
 type OutRow = unknown[];
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
 
 /** Batches on random sides around a moving clock (jitter beyond the watermark delay: some rows are late). */
 function randomSteps(seed: number, count: number): Step[] {

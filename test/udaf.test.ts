@@ -14,6 +14,7 @@ import { windowAggregateOperator, type WindowAggregateSpec } from '../src/operat
 import { loadUdfs, type UdfRegistry } from '../src/sql/expr/index.js';
 import type { Schema } from '../src/types.js';
 import { rowsOf } from './helpers/batches.js';
+import { rng } from './helpers/random.js';
 
 const MODULE = `
 import { udaf } from 'rivulet/udf';
@@ -72,13 +73,6 @@ beforeAll(async () => {
   udfs = await loadUdfs(MODULE);
 });
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
 
 /** Batches of rows with increasing-ish event times (exact quarters, so float sums are exact). */
 function rowBatches(seed: number, batches: number): Row[][] {

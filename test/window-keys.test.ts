@@ -4,6 +4,7 @@ import { KeyColumns } from '../src/operators/aggregate/keys.js';
 import { KeyTable } from '../src/operators/window/key-table.js';
 import { keyGroupOfHash } from '../src/state/key-groups.js';
 import type { FieldType, Schema } from '../src/types.js';
+import { rng } from './helpers/random.js';
 
 const SCHEMA: Schema = {
   fields: [
@@ -16,13 +17,6 @@ const SCHEMA: Schema = {
 const NAMES = ['user', 'id', 'f', 'b'];
 const TYPES: FieldType[] = ['utf8', 'int64', 'float64', 'bool'];
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
 
 function randomBatch(next: () => number, n: number, keys: number) {
   const b = new JsonBatchBuilder(SCHEMA, n);

@@ -8,6 +8,7 @@ import { windowAggregateOperator, type WindowAggregateSpec } from '../src/operat
 import { keyGroupRange, partitionByKeyGroup } from '../src/state/key-groups.js';
 import type { Schema, WindowSpec } from '../src/types.js';
 import { jsonRowsOf } from './helpers/batches.js';
+import { rng } from './helpers/random.js';
 
 const SCHEMA: Schema = {
   fields: [
@@ -23,13 +24,6 @@ const AGGS = ['count(*) AS n', 'sum(amount) AS total', 'min(name) AS lo', 'max(a
 
 type Event = { batch: arrow.RecordBatch } | { watermark: number };
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
 
 /** Rows trailing a clock by up to 2 s; watermarks 1.2 s behind it, so some rows come late. */
 function stream(seed: number, batches: number): Event[] {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { windowAggregateOperator, windowAggregateSchema, type WindowAggregateSpec } from '../src/operators/window/window-aggregate.js';
 import type { Schema, WindowSpec } from '../src/types.js';
 import { batchOf, rowsOf } from './helpers/batches.js';
+import { rng } from './helpers/random.js';
 
 const SCHEMA: Schema = {
   fields: [
@@ -22,13 +23,6 @@ const AGGS = [
   'max(amount) AS hi', 'avg(amount) AS mean', 'min(name) AS first', 'max(ts) AS last_ts', 'sum(id) AS ids',
 ];
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
 
 const spec = (window: WindowSpec, groupBy: string[], aggregates = AGGS): WindowAggregateSpec => ({
   kind: 'window_aggregate', window, time_column: 'ts', group_by: groupBy, aggregates,
