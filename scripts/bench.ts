@@ -95,7 +95,7 @@ function pipeline(name: string, parallelism: number, keyBy: boolean): unknown {
 
 /** `--api`: only the API latency benchmark (bench/api.ts). */
 async function apiMain(): Promise<void> {
-  const results = await apiBenchmark(createLogger('bench', { level: 'warn', pretty: false }));
+  const results = await apiBenchmark(createLogger('bench', { level: 'warn', pretty: false }), only ? { only } : {});
   console.log(`\njob API latency, 100 jobs present (10 running), 50 concurrent clients: paced (one request per ${PACE_MS} ms each) and saturated (back to back):`);
   printTable(
     ['transport', 'op', 'load', 'requests', 'req/s', 'p50 ms', 'p99 ms', 'max ms'],

@@ -6,13 +6,10 @@ import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import { decodeJson } from '../nats/codec.js';
 import type { JobOutput, JobState } from '../wire.js';
 import { StateConflictError } from './client-errors.js';
+import type { OutputRecord } from './schema/jobs.js';
 
-export interface OutputRecord {
-  /** The subject it arrived on (which sink wrote it). */
-  subject: string;
-  /** The record: one JSON object, column names as keys. */
-  record: unknown;
-}
+/** `{subject, record}`: the subject it arrived on (which sink wrote it) and the record. */
+export type { OutputRecord };
 
 export interface OutputOptions {
   signal?: AbortSignal;
@@ -26,9 +23,15 @@ const AT_REST: JobState[] = ['Stopped', 'Finished', 'Failed'];
 /** Records still in flight from the workers when the job reached rest (another connection). */
 const DRAIN_MS = 250;
 
-export async function* outputRecords(nc: NatsConnection, out: JobOutput, stateOf: () => Promise<JobState>, o: OutputOptions = {}): AsyncGenerator<OutputRecord> {
+/** The subjects a job's sinks publish to; none (only stdout or blackhole sinks) is a 409. */
+export function outputSubjects(out: JobOutput): string[] {
   const targets = [...new Set(out.sinks.map((s) => s.subject).filter((s): s is string => s !== null))];
   if (targets.length === 0) throw new StateConflictError(`job ${out.job_id} has no sink that publishes to NATS (only stdout or blackhole sinks)`);
+  return targets;
+}
+
+export async function* outputRecords(nc: NatsConnection, out: JobOutput, stateOf: () => Promise<JobState>, o: OutputOptions = {}): AsyncGenerator<OutputRecord> {
+  const targets = outputSubjects(out);
   const queue: OutputRecord[] = [];
   let wake: (() => void) | null = null;
   let ended = false;

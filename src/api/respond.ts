@@ -5,9 +5,11 @@ import { headers as natsHeaders, type Msg } from '@nats-io/nats-core';
 import { asRivuletError, ValidationError } from '../errors.js';
 import { decodeJson, encodeJson } from '../nats/codec.js';
 import { HEADERS, type ErrorBody } from '../wire.js';
+import { ApiError } from './client-errors.js';
 
 export function errorBody(err: unknown): { code: number; body: ErrorBody } {
-  const e = asRivuletError(err);
+  // A client-side ApiError (e.g. from output-stream.ts) keeps its code too.
+  const e = err instanceof ApiError ? err : asRivuletError(err);
   const body: ErrorBody = { error: { code: e.code, message: e.message } };
   if (e.details && !(e.details.length === 1 && e.details[0]!.message === e.message && !e.details[0]!.field)) {
     body.error.details = e.details;

@@ -25,6 +25,14 @@ const CHUNK_BYTES = 512 * 1024;
 const DELETE_CONCURRENCY = 16;
 
 export class CheckpointStore {
+  /**
+   * Each listed job's metas by key, kept up to date by this store's own writes: the controller
+   * writes every meta itself, so `jobs.get` (five newest checkpoints) needs no KV round trip.
+   */
+  private readonly metaCache = new Map<string, Map<string, CheckpointMeta>>();
+  /** Writes per job, so a listing that raced a write is not cached. */
+  private readonly metaWrites = new Map<string, number>();
+
   private constructor(
     private readonly kv: JsonKv,
     private readonly os: ObjectStore,
@@ -70,6 +78,8 @@ export class CheckpointStore {
 
   async putMeta(meta: CheckpointMeta): Promise<void> {
     await this.kv.put(metaKey(meta), meta);
+    // A copy as KV would return it: the caller may go on changing its object.
+    this.cacheWrite(meta.job_id, (c) => c.set(metaKey(meta), JSON.parse(JSON.stringify(meta)) as CheckpointMeta));
   }
 
   /** A checkpoint, else a savepoint, with this epoch. */
@@ -81,7 +91,18 @@ export class CheckpointStore {
 
   /** Checkpoints and savepoints by epoch (a checkpoint before a savepoint of the same epoch). */
   async listMeta(jobId: string): Promise<CheckpointMeta[]> {
-    return sortByEpoch(await this.read(checkId('job id', jobId), '>'));
+    const cached = this.metaCache.get(jobId);
+    if (cached) return sortByEpoch([...cached.values()]);
+    const writes = this.metaWrites.get(jobId) ?? 0;
+    const metas = await this.read(checkId('job id', jobId), '>');
+    if ((this.metaWrites.get(jobId) ?? 0) === writes) this.metaCache.set(jobId, new Map(metas.map((m) => [metaKey(m), m])));
+    return sortByEpoch(metas);
+  }
+
+  private cacheWrite(jobId: string, change: (cached: Map<string, CheckpointMeta>) => void): void {
+    this.metaWrites.set(jobId, (this.metaWrites.get(jobId) ?? 0) + 1);
+    const cached = this.metaCache.get(jobId);
+    if (cached) change(cached);
   }
 
   async latestCompleted(jobId: string): Promise<CheckpointMeta | null> {
@@ -124,6 +145,8 @@ export class CheckpointStore {
     const names = all.filter((o) => o.name.startsWith(`${jobId}/`)).map((o) => o.name);
     await eachLimited(names, DELETE_CONCURRENCY, (n) => this.deleteObject(n));
     await this.kv.purge(`${jobId}.>`);
+    this.metaCache.delete(jobId);
+    this.metaWrites.delete(jobId);
   }
 
   location(jobId: string, ref: string): string {
@@ -134,6 +157,7 @@ export class CheckpointStore {
   private async remove(meta: CheckpointMeta): Promise<void> {
     await eachLimited(objectNames(meta), DELETE_CONCURRENCY, (n) => this.deleteObject(n));
     await this.kv.purge(metaKey(meta));
+    this.cacheWrite(meta.job_id, (c) => c.delete(metaKey(meta)));
   }
 
   /**

@@ -14,9 +14,11 @@ import { savepointsCommand } from './savepoints.js';
 const USAGE = `usage: rivulet <command> [options]
 
   server [--nats URL] [--workers N] [--slots N] [--state-dir DIR] [--prefix P] [--max-running-jobs N]
+         [--http-port N|off] [--http-host H]
                               controller + N worker processes (+ embedded nats-server unless --nats)
-  controller --nats URL [--max-running-jobs N]
-                              the controller alone (cluster mode); default limit 64 live jobs
+  controller --nats URL [--max-running-jobs N] [--http-port N|off] [--http-host H]
+                              the controller alone (cluster mode); default limit 64 live jobs;
+                              HTTP API on 127.0.0.1:8000 (bearer token: RIVULET_API_TOKEN)
   worker --nats URL [--slots N]
                               one worker process (cluster mode)
   submit spec.json            submit a job spec (seed-001 JSON)

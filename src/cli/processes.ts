@@ -3,6 +3,7 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEFAULT_HTTP_PORT } from '../api/http/server.js';
 import { startController } from '../controller/controller.js';
 import { createLogger } from '../log.js';
 import { connectNats } from '../nats/connect.js';
@@ -20,10 +21,13 @@ export async function serverCommand(argv: string[]): Promise<void> {
       'state-dir': { type: 'string' },
       prefix: { type: 'string' },
       'max-running-jobs': { type: 'string' },
+      'http-port': { type: 'string' },
+      'http-host': { type: 'string' },
     },
   });
   const log = createLogger('rivulet');
   const maxRunningJobs = intOption(values['max-running-jobs'], 'max-running-jobs', 1, 1_000_000);
+  const http = httpOptions(values['http-port'], values['http-host']);
   const stack = await startStack({
     ...(natsUrlOf(values.nats) ? { natsUrl: natsUrlOf(values.nats)! } : {}),
     stateDir: path.resolve(values['state-dir'] ?? '.rivulet'),
@@ -32,8 +36,9 @@ export async function serverCommand(argv: string[]): Promise<void> {
     prefix: prefixOf(values.prefix),
     log,
     ...(maxRunningJobs !== undefined ? { maxRunningJobs } : {}),
+    ...http,
   });
-  log.info({ nats: stack.natsUrl, workers: stack.workers.length }, 'rivulet server ready');
+  log.info({ nats: stack.natsUrl, workers: stack.workers.length, http: stack.controller.http?.url ?? 'off' }, 'rivulet server ready');
   const stop = untilSignal();
   await stop.promise;
   log.info('shutting down');
@@ -42,17 +47,34 @@ export async function serverCommand(argv: string[]): Promise<void> {
 }
 
 export async function controllerCommand(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { nats: { type: 'string' }, prefix: { type: 'string' }, 'max-running-jobs': { type: 'string' } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { nats: { type: 'string' }, prefix: { type: 'string' }, 'max-running-jobs': { type: 'string' }, 'http-port': { type: 'string' }, 'http-host': { type: 'string' } },
+  });
   const log = createLogger('rivulet-controller');
   const maxRunningJobs = intOption(values['max-running-jobs'], 'max-running-jobs', 1, 1_000_000);
+  const http = httpOptions(values['http-port'], values['http-host']);
   const nc = await connectNats(natsUrlOf(values.nats) ?? DEFAULT_NATS_URL, 'rivulet-controller');
-  const controller = await startController({ nc, prefix: prefixOf(values.prefix), log, ...(maxRunningJobs !== undefined ? { maxRunningJobs } : {}) });
-  log.info('controller ready');
+  const controller = await startController({
+    nc,
+    prefix: prefixOf(values.prefix),
+    log,
+    ...(maxRunningJobs !== undefined ? { maxRunningJobs } : {}),
+    ...http,
+  });
+  log.info({ http: controller.http?.url ?? 'off' }, 'controller ready');
   const stop = untilSignal();
   await stop.promise;
   await controller.stop();
   await nc.drain();
   stop.dispose();
+}
+
+/** `--http-port N` (default 8000; `off` or -1: no HTTP API), `--http-host`, RIVULET_API_TOKEN. */
+function httpOptions(port: string | undefined, host: string | undefined): { httpPort: number; httpHost?: string; apiToken?: string } {
+  const httpPort = port === 'off' ? -1 : (intOption(port, 'http-port', -1, 65535) ?? DEFAULT_HTTP_PORT);
+  const apiToken = process.env.RIVULET_API_TOKEN;
+  return { httpPort, ...(host ? { httpHost: host } : {}), ...(apiToken ? { apiToken } : {}) };
 }
 
 export async function workerCommand(argv: string[]): Promise<void> {

@@ -16,7 +16,7 @@ export interface TestStack {
   readonly prefix: string;
 }
 
-export function useTestStack(opts: { workers: number; heartbeatTimeoutMs?: number } & Pick<StackOptions, 'maxRunningJobs' | 'previewTtlMs'>): TestStack {
+export function useTestStack(opts: { workers: number; heartbeatTimeoutMs?: number } & Pick<StackOptions, 'maxRunningJobs' | 'previewTtlMs' | 'httpPort' | 'apiToken'>): TestStack {
   const prefix = uniqueName('rvt');
   let stack: Stack | undefined;
   let client: RivuletClient | undefined;
@@ -33,6 +33,9 @@ export function useTestStack(opts: { workers: number; heartbeatTimeoutMs?: numbe
       ...(opts.heartbeatTimeoutMs ? { heartbeatTimeoutMs: opts.heartbeatTimeoutMs } : {}),
       ...(opts.maxRunningJobs !== undefined ? { maxRunningJobs: opts.maxRunningJobs } : {}),
       ...(opts.previewTtlMs !== undefined ? { previewTtlMs: opts.previewTtlMs } : {}),
+      // No HTTP server unless asked (then port 0): test files run in parallel.
+      ...(opts.httpPort !== undefined ? { httpPort: opts.httpPort } : {}),
+      ...(opts.apiToken ? { apiToken: opts.apiToken } : {}),
     });
     client = new RivuletClient(stack.nc, prefix);
   });

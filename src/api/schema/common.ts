@@ -86,7 +86,7 @@ export const ErrorDetailSchema = z.object({
 /** Every error reply's body; the code is also in the `Nats-Service-Error-Code` header. */
 export const ErrorBodySchema = z.object({
   error: z.object({
-    code: z.int().describe('HTTP-style wire code: 400, 404, 409, 429 or 500'),
+    code: z.int().describe('HTTP-style wire code: 400, 404, 409, 429 or 500 (over HTTP also 401, 413, 503)'),
     message: z.string(),
     details: z.array(ErrorDetailSchema).optional(),
   }),

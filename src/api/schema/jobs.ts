@@ -91,6 +91,12 @@ export const OutputSinkSchema = z.object({
   stream: z.string().nullable(),
 });
 
+/** One record of a job's output: what `JobManager.output` yields and each event of HTTP's `/output` stream. */
+export const OutputRecordSchema = z.object({
+  subject: z.string().describe('The subject it arrived on (which sink wrote it)'),
+  record: z.unknown().describe('The record: one JSON object, column names as keys'),
+});
+
 export const jobOps = {
   submit: {
     summary: 'Submit a job (JSON spec or SQL); 429 when max_running_jobs jobs are live',
@@ -150,3 +156,4 @@ export type JobAction = z.infer<typeof JobActionSchema>;
 export type JobDetails = z.infer<typeof JobDetailsSchema>;
 export type OutputSink = z.infer<typeof OutputSinkSchema>;
 export type JobOutput = z.infer<typeof jobOps.output.response>;
+export type OutputRecord = z.infer<typeof OutputRecordSchema>;
