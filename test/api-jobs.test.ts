@@ -37,7 +37,7 @@ describe('jobs.get', () => {
     const d = await jm.getJobDetails(jobId);
     // The reply is what the schema says (strictly: integers are integers, nulls where allowed).
     expect(API_SCHEMAS.jobs.get.response.parse(d)).toEqual(d);
-    expect(d).toMatchObject({ job_id: jobId, name: 'details', status: 'running', state: 'Running', preview: false, failure_message: null });
+    expect(d).toMatchObject({ job_id: jobId, name: 'details', status: 'running', state: 'Running', preview: false, query: null, failure_message: null });
     expect(d.config).toMatchObject({ parallelism: 1, checkpoint_interval_ms: 1000 });
     expect(d.action).toEqual({ label: 'Stop', stop_type: 'checkpoint', in_progress: false });
     expect(d.started_at).not.toBeNull();

@@ -80,6 +80,7 @@ describe('submit through the API', () => {
     await t.stack.nc.flush();
     sub.unsubscribe();
     expect(done.state).toBe('Finished');
+    expect(done.query).toBe(QUERY); // jobs.get shows what was submitted
     expect(rows.map((r) => r.counter).sort((a, b) => a - b)).toEqual([0, 3, 6, 9, 12, 15, 18, 21, 24, 27]);
     expect(rows.every((r) => r.tens === r.counter * 10)).toBe(true);
   });

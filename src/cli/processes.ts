@@ -83,15 +83,26 @@ export async function workerCommand(argv: string[]): Promise<void> {
     options: { nats: { type: 'string' }, prefix: { type: 'string' }, slots: { type: 'string' } },
   });
   const log = createLogger('rivulet-worker');
-  const worker = await startWorker({
+  const stop = untilSignal();
+  // Started by a parent with an IPC channel (the embedded stack): go when the parent goes. Set up
+  // before connecting, so a parent gone while we still connect is not missed; and if stopping
+  // hangs (its NATS server went with the parent), exit anyway.
+  if (process.send) {
+    const leave = () => {
+      setTimeout(() => process.exit(0), 10_000).unref();
+      process.kill(process.pid, 'SIGTERM');
+    };
+    if (!process.connected) leave();
+    else process.once('disconnect', leave);
+  }
+  const started = startWorker({
     natsUrl: natsUrlOf(values.nats) ?? DEFAULT_NATS_URL,
     prefix: prefixOf(values.prefix),
     slots: intOption(values.slots, 'slots', 1, 1024) ?? 8,
     log,
   });
-  const stop = untilSignal();
-  // Started by a parent with an IPC channel (the embedded stack): go when the parent goes.
-  if (process.send) process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
+  const worker = await Promise.race([started, stop.promise.then(() => null)]);
+  if (worker === null) process.exit(0);
   await stop.promise;
   await worker.stop();
   stop.dispose();

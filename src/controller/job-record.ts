@@ -148,6 +148,7 @@ export class JobRecord {
       state: s.state,
       config: this.spec.config,
       preview: this.spec.preview === true,
+      query: this.spec.query ?? null,
       submitted_at: s.submitted_at,
       started_at: s.started_at,
       finished_at: s.finished_at,

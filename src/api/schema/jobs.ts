@@ -77,6 +77,7 @@ export const JobActionSchema = z.object({
 export const JobDetailsSchema = JobSummarySchema.omit({ parallelism: true }).extend({
   config: JobConfigSchema,
   preview: z.boolean(),
+  query: z.string().nullable().describe("A SQL job's query as submitted (null for a JSON spec)"),
   failure_message: z.string().nullable(),
   action: JobActionSchema,
   metrics: JobMetricsSummarySchema,
