@@ -120,6 +120,12 @@ async function main(): Promise<void> {
   const latency: LatencyResult[] = [];
   let passthrough: PassthroughResult | null = null;
   try {
+    // First, on fresh workers: its RSS halves show whether memory stays flat under a slow sink.
+    if (selected('passthrough')) {
+      const workerRss = () => Math.max(0, ...stack.controller.workers.live().map((w) => w.rss_bytes / 1024 ** 2));
+      passthrough = await passthroughBenchmark(stack.nc, client, quick ? 200_000 : 1_000_000, workerRss);
+      process.stderr.write(`  passthrough: ${passthrough.passthrough_events_per_sec.toLocaleString()} events/s (raw copy ${passthrough.copy_events_per_sec.toLocaleString()})\n`);
+    }
     const cases: Array<[string, number, unknown]> = [
       ['impulse→filter→project→blackhole', 1, pipeline('bench-1', 1, false)],
       ['impulse→filter→project→blackhole', 2, pipeline('bench-2', 2, false)],
@@ -176,11 +182,6 @@ async function main(): Promise<void> {
       }
     }
     if (selected('baseline')) baseline = await jetstreamCopyBaseline(stack.nc, quick ? 500 : 2000, 8192);
-    if (selected('passthrough')) {
-      const workerRss = () => Math.max(0, ...stack.controller.workers.live().map((w) => w.rss_bytes / 1024 ** 2));
-      passthrough = await passthroughBenchmark(stack.nc, client, quick ? 200_000 : 1_000_000, workerRss);
-      process.stderr.write(`  passthrough: ${passthrough.passthrough_events_per_sec.toLocaleString()} events/s (raw copy ${passthrough.copy_events_per_sec.toLocaleString()})\n`);
-    }
   } finally {
     await stack.stop();
     rmSync(stateDir, { recursive: true, force: true });
