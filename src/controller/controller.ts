@@ -60,12 +60,16 @@ export interface ControllerHandle {
   stop(opts?: { abandon?: boolean }): Promise<void>;
 }
 
+export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 15_000;
+
 export async function startController(o: ControllerOptions): Promise<ControllerHandle> {
   const { nc, log, prefix } = o;
   // Bound first: a port in use fails the start before any job is adopted.
   const http = o.httpPort !== undefined && o.httpPort >= 0 ? await startHttpServer({ port: o.httpPort, log, ...(o.httpHost ? { host: o.httpHost } : {}), ...(o.apiToken ? { token: o.apiToken } : {}) }) : null;
   const s = subjects(prefix);
-  const workers = new WorkerRegistry(Date.now, o.heartbeatTimeoutMs ?? 5000);
+  // 15 s: a worker busy in a long synchronous step (capturing a large snapshot, a major GC)
+  // sends no heartbeat meanwhile; at 5 s such a pause got it declared lost (Flink waits 50 s).
+  const workers = new WorkerRegistry(Date.now, o.heartbeatTimeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS);
   const [store, jobStore] = await Promise.all([CheckpointStore.open(nc, prefix), JobStore.open(nc, prefix)]);
   const jobs = new Map<string, JobRecord>();
   const deps: ControllerDeps = {
