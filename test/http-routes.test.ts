@@ -184,6 +184,15 @@ describe('requests', () => {
     expect(big.status).toBe(413);
   });
 
+  it('a known path with a method it lacks is a 405 naming the allowed ones', async () => {
+    const res = await fetch(`${server.url}/api/v1/jobs`, { method: 'PUT', headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('POST, GET');
+    expect(await res.json()).toMatchObject({ error: { code: 405 } });
+    const one = await fetch(`${server.url}${J}/restart`, { method: 'GET', headers: { authorization: `Bearer ${TOKEN}` } });
+    expect([one.status, one.headers.get('allow')]).toEqual([405, 'POST']);
+  });
+
   it('ping needs no token; the OpenAPI document does', async () => {
     expect(await http(server.url, 'GET', '/api/v1/ping')).toMatchObject({ status: 200, body: { status: 'ok', service: 'rivulet' } });
     expect((await http(server.url, 'GET', '/api/v1/openapi.json')).status).toBe(401);

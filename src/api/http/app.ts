@@ -70,6 +70,17 @@ export function createHttpApp(o: HttpAppOptions): Hono {
     });
   }
 
+  // A known path with another method: 405 with the methods it has (registered last, so the
+  // routes above match first).
+  const methods = new Map<string, string[]>([[PING_PATH, ['GET']], [OPENAPI_PATH, ['GET']]]);
+  for (const r of HTTP_ROUTES) methods.set(honoPath(r.path), [...(methods.get(honoPath(r.path)) ?? []), r.method.toUpperCase()]);
+  for (const [path, allowed] of methods) {
+    app.all(path, (c) => {
+      c.header('Allow', allowed.join(', '));
+      return fail(c, 405, `${c.req.method} is not allowed on ${c.req.path} (allowed: ${allowed.join(', ')})`);
+    });
+  }
+
   app.notFound((c) => fail(c, 404, `no route ${c.req.method} ${c.req.path} (see ${OPENAPI_PATH})`));
   app.onError((err, c) => {
     const { code, body } = errorBody(err);
