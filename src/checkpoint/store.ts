@@ -9,6 +9,9 @@ import { Base64UrlPaddedCodec, Objm, type ObjectStore, setSha256Backend } from '
 // Node's native SHA-256 for object digests: the default pure-JS one cost ~30% of a worker's CPU
 // when checkpoints carry megabytes (an exactly-once sink's pending output).
 setSha256Backend('native');
+
+const OBJECT_STORE_TIMEOUT_MS = 30_000;
+import { jetstream } from '@nats-io/jetstream';
 import { Packr } from 'msgpackr';
 import { InternalError, ValidationError } from '../errors.js';
 import { subjects } from '../wire.js';
@@ -45,7 +48,9 @@ export class CheckpointStore {
     const [kv, os] = await Promise.all([
       JsonKv.open(nc, checkpoints, 'Rivulet checkpoint and savepoint meta'),
       guard(`cannot open object store ${state}`, () =>
-        withRetry(() => new Objm(nc).create(state, { description: 'Rivulet state snapshots' })),
+        // Each chunk of a put is a JetStream publish awaiting its ack: a large snapshot written
+        // while the server is busy with the job's own traffic needs longer than the 5 s default.
+        withRetry(() => new Objm(jetstream(nc, { timeout: OBJECT_STORE_TIMEOUT_MS })).create(state, { description: 'Rivulet state snapshots' })),
       ),
     ]);
     return new CheckpointStore(kv, os, state);
