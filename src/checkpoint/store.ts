@@ -22,8 +22,15 @@ export type { CheckpointMeta, SubtaskCheckpointStats, SubtaskSnapshot } from './
 
 /** Self-describing msgpack (no shared record structures to persist); typed arrays keep their type. */
 const packr = new Packr({ useRecords: false, moreTypes: true });
-/** Below the 1 MB default max_payload, so any server takes the chunks. */
-const CHUNK_BYTES = 512 * 1024;
+/**
+ * Object chunk size: as large as the server's max_payload allows (less room for headers), up to
+ * 4 MiB. The Object Store publishes chunks one at a time, each awaiting its ack, so a large
+ * snapshot's write time is mostly round trips: 512 KiB chunks made a 160 MB snapshot take ~12 s.
+ */
+function chunkBytesFor(nc: NatsConnection): number {
+  const max = nc.info?.max_payload ?? 1024 * 1024;
+  return Math.max(64 * 1024, Math.min(4 * 1024 * 1024, max - 64 * 1024));
+}
 /** Object deletions in flight at once. */
 const DELETE_CONCURRENCY = 16;
 
@@ -40,6 +47,7 @@ export class CheckpointStore {
     private readonly kv: JsonKv,
     private readonly os: ObjectStore,
     private readonly osBucket: string,
+    private readonly chunkBytes: number,
   ) {}
 
   /** Creates both buckets when missing; safe to call from several processes at once. */
@@ -53,14 +61,14 @@ export class CheckpointStore {
         withRetry(() => new Objm(jetstream(nc, { timeout: OBJECT_STORE_TIMEOUT_MS })).create(state, { description: 'Rivulet state snapshots' })),
       ),
     ]);
-    return new CheckpointStore(kv, os, state);
+    return new CheckpointStore(kv, os, state, chunkBytesFor(nc));
   }
 
   async writeSnapshot(jobId: string, ref: string, taskId: string, index: number, snap: SubtaskSnapshot): Promise<number> {
     const name = objectName(jobId, ref, taskId, index);
     const bytes = packr.pack(snap);
     const info = await guard(`cannot write snapshot ${name}`, () =>
-      this.os.put({ name, options: { max_chunk_size: CHUNK_BYTES } }, chunked(bytes)),
+      this.os.put({ name, options: { max_chunk_size: this.chunkBytes } }, chunked(bytes, this.chunkBytes)),
     );
     return info.size;
   }
@@ -216,13 +224,13 @@ function sortByEpoch(metas: CheckpointMeta[]): CheckpointMeta[] {
 }
 
 /** Hands the object store one slice at a time instead of one 5 MB blob. */
-function chunked(bytes: Uint8Array): ReadableStream<Uint8Array> {
+function chunked(bytes: Uint8Array, size: number): ReadableStream<Uint8Array> {
   let at = 0;
   return new ReadableStream<Uint8Array>({
     pull(controller) {
       if (at >= bytes.byteLength) return controller.close();
-      controller.enqueue(bytes.subarray(at, at + CHUNK_BYTES));
-      at += CHUNK_BYTES;
+      controller.enqueue(bytes.subarray(at, at + size));
+      at += size;
     },
   });
 }
