@@ -131,6 +131,12 @@ describe('join without a window', () => {
     expect(store[0]!.store.keys + store[1]!.store.keys).toBeLessThan(2100);
   });
 
+  it('the yielding snapshot (checkpoints) holds the same as the synchronous one', async () => {
+    const run = new Parallel(2);
+    for (const s of randomSteps(7, 300)) run.step(s);
+    for (const op of run.ops) expect(await op.snapshotYielding()).toEqual(op.snapshot());
+  });
+
   for (const [before, after] of [[2, 3], [3, 1], [1, 2]] as const) {
     it(`continues after a restore from parallelism ${before} to ${after} exactly as the reference`, () => {
       const steps = randomSteps(before * 5 + after, 500);

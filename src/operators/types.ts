@@ -34,6 +34,11 @@ export interface BatchOperator {
   /** Stateful operators: the state now, by key group. */
   snapshot?(): KeyedSnapshot;
   /**
+   * The same, for operators whose state can be large: it may pause (yield to the event loop)
+   * while it encodes. The caller guarantees nothing processes meanwhile; checkpoints use it.
+   */
+  snapshotYielding?(): Promise<KeyedSnapshot>;
+  /**
    * Stateful operators: snapshots of every subtask of the previous run (any parallelism); the
    * operator keeps the key groups it owns now.
    */

@@ -220,7 +220,7 @@ export class SubtaskRunner {
   private async snapshot(epoch: number, ref: string, alignmentMs: number): Promise<void> {
     const { chain, deploy, task, index } = this;
     const t0 = performance.now();
-    const snap = captureState(chain, this.path.sourcePosition);
+    const snap = await captureState(chain, this.path.sourcePosition);
     for (const [i, sink] of this.sinks.entries()) {
       if (sink.preCommit) snap.sinks[chain.sinkNodes[i]!] = await sink.preCommit(epoch);
     }

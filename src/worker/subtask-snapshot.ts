@@ -8,15 +8,19 @@ import type { PhysicalTask } from '../types.js';
 import type { CheckpointAckMsg, DeployMsg } from '../wire.js';
 
 /**
- * The chain's state now: the source position and every stateful operator's snapshot. Synchronous,
- * so nothing can change the state halfway; the sinks' pre-committed data is added by the caller.
+ * The chain's state now: the source position and every stateful operator's snapshot; the sinks'
+ * pre-committed data is added by the caller. Operators with large state (joins) may pause while
+ * they encode, so heartbeats go on; the caller holds the subtask's serial section, so nothing
+ * processes and the state cannot change halfway.
  */
-export function captureState(chain: TaskChain, sourcePosition: SourcePosition): SubtaskSnapshot {
+export async function captureState(chain: TaskChain, sourcePosition: SourcePosition): Promise<SubtaskSnapshot> {
   const snap: SubtaskSnapshot = { sources: {}, operators: {}, sinks: {} };
   if (chain.sourceNode) snap.sources[chain.sourceNode] = sourcePosition;
-  chain.operators.forEach((op, i) => {
-    if (op.snapshot) snap.operators[chain.operatorNodes[i]!] = op.snapshot();
-  });
+  for (const [i, op] of chain.operators.entries()) {
+    const node = chain.operatorNodes[i]!;
+    if (op.snapshotYielding) snap.operators[node] = await op.snapshotYielding();
+    else if (op.snapshot) snap.operators[node] = op.snapshot();
+  }
   return snap;
 }
 

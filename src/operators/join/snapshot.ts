@@ -15,6 +15,8 @@ import { gather } from './gather.js';
 import type { Chunk, SideKeys } from './keys.js';
 
 const TAG_FIELD = '__rivulet_join_tag';
+/** encodeYielding pauses after about this much encoded state. */
+const YIELD_BYTES = 16 * 1024 * 1024;
 
 export class SideCodec {
   private readonly tagged: Schema;
@@ -28,6 +30,28 @@ export class SideCodec {
 
   /** The rows of `chunks` by key group: one IPC message per group that holds any. */
   encode(chunks: readonly Chunk[]): Map<number, Uint8Array> {
+    return new Map(this.groups(chunks));
+  }
+
+  /**
+   * encode(), yielding to the event loop after every few MB: a large state (Nexmark q7 unpaced:
+   * ~180 MB) took seconds in one go, and the worker's heartbeats stopped meanwhile. The caller
+   * holds the subtask's serial section, so the state cannot change during the pauses.
+   */
+  async encodeYielding(chunks: readonly Chunk[]): Promise<Map<number, Uint8Array>> {
+    const out = new Map<number, Uint8Array>();
+    let since = 0;
+    for (const [kg, bytes] of this.groups(chunks)) {
+      out.set(kg, bytes);
+      if ((since += bytes.byteLength) >= YIELD_BYTES) {
+        since = 0;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    return out;
+  }
+
+  private *groups(chunks: readonly Chunk[]): Generator<[number, Uint8Array]> {
     const counts = new Int32Array(KEY_GROUPS + 1);
     for (const c of chunks) for (let i = 0; i < c.hashes.length; i++) counts[keyGroupOfHash(c.hashes[i]!) + 1]!++;
     for (let kg = 0; kg < KEY_GROUPS; kg++) counts[kg + 1]! += counts[kg]!;
@@ -42,7 +66,6 @@ export class SideCodec {
         row[at] = i;
       }
     });
-    const out = new Map<number, Uint8Array>();
     const schema = toArrowSchema(this.tagged);
     for (let kg = 0; kg < KEY_GROUPS; kg++) {
       const from = counts[kg]!;
@@ -61,9 +84,8 @@ export class SideCodec {
         ),
       );
       children.push(fixedData(arrowType('float64'), n, tags, null, 0));
-      out.set(kg, encodeBatch(assembleBatch(schema, n, children)));
+      yield [kg, encodeBatch(assembleBatch(schema, n, children))];
     }
-    return out;
   }
 
   /** Chunks back from `encode`'s messages (any groups, from any snapshots): one per tag, ascending. */

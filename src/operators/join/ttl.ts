@@ -124,6 +124,12 @@ export class TtlJoin implements BatchOperator {
     return joinSnapshot(left.codec.encode(left.store.live()), right.codec.encode(right.store.live()), null, keyGroupRange(this.ctx.subtaskIndex, this.ctx.parallelism));
   }
 
+  async snapshotYielding(): Promise<KeyedSnapshot> {
+    const [left, right] = this.sides;
+    const [l, r] = [await left.codec.encodeYielding(left.store.live()), await right.codec.encodeYielding(right.store.live())];
+    return joinSnapshot(l, r, null, keyGroupRange(this.ctx.subtaskIndex, this.ctx.parallelism));
+  }
+
   restore(snapshots: KeyedSnapshot[]): void {
     const parts = restoreParts(snapshots, keyGroupRange(this.ctx.subtaskIndex, this.ctx.parallelism));
     this.sides.forEach((side, s) => {

@@ -138,6 +138,13 @@ export class WindowedJoin implements BatchOperator {
     );
   }
 
+  async snapshotYielding(): Promise<KeyedSnapshot> {
+    const chunks = (s: 0 | 1): Chunk[] => [...this.windows.values()].flatMap((w) => w.sides[s]);
+    const [left, right] = this.sides;
+    const [l, r] = [await left.codec.encodeYielding(chunks(0)), await right.codec.encodeYielding(chunks(1))];
+    return joinSnapshot(l, r, this.watermark === -Infinity ? null : this.watermark, keyGroupRange(this.ctx.subtaskIndex, this.ctx.parallelism));
+  }
+
   restore(snapshots: KeyedSnapshot[]): void {
     const parts = restoreParts(snapshots, keyGroupRange(this.ctx.subtaskIndex, this.ctx.parallelism));
     this.windows.clear();
