@@ -129,7 +129,7 @@ async function main(): Promise<void> {
     const cases: Array<[string, number, unknown]> = [
       ['impulse→filter→project→blackhole', 1, pipeline('bench-1', 1, false)],
       ['impulse→filter→project→blackhole', 2, pipeline('bench-2', 2, false)],
-      ['same with key_by shuffle (JetStream hop)', 2, pipeline('bench-2-shuffle', 2, true)],
+      ['same with key_by shuffle (JetStream between the two workers)', 2, pipeline('bench-2-shuffle', 2, true)],
       [`keyed aggregate, 10k keys, checkpoint every ${CHECKPOINT_MS / 1000}s`, 1, aggregation('bench-agg-1', 1)],
       [`keyed aggregate, 10k keys, checkpoint every ${CHECKPOINT_MS / 1000}s`, 2, aggregation('bench-agg-2', 2)],
       ...NEXMARK_QUERIES.flatMap((q): Array<[string, number, unknown]> => [

@@ -9,6 +9,7 @@ import { createSink } from '../connectors/registry.js';
 import type { ConnectorContext, Sink } from '../connectors/types.js';
 import { ShuffleReader } from '../dataflow/shuffle/reader.js';
 import { ShuffleWriter } from '../dataflow/shuffle/writer.js';
+import { localChannel, localChannelKey, sameWorker } from '../dataflow/shuffle/local.js';
 import { JsPublisher } from '../nats/js-publisher.js';
 import type { TaskChain } from '../operators/chain.js';
 import type { PhysicalTask } from '../types.js';
@@ -60,6 +61,10 @@ export function createShuffleWriters(nc: NatsConnection, deploy: DeployMsg, task
         schema: task.outputSchema,
         batchSize: deploy.spec.config.batch_size,
         lingerMs: deploy.spec.config.linger_ms,
+        // Target subtasks in this process get an in-process channel instead of JetStream.
+        local: Array.from({ length: targets[i]! }, (_, p) =>
+          sameWorker(deploy.placement, task.task_id, index, edge.to_task, p) ? localChannel(localChannelKey(deploy.job_id, deploy.run_id, edge.edge_id, p, index)) : null,
+        ),
       }),
   );
   return { writers, publisher };
@@ -78,7 +83,13 @@ export function createShuffleReader(js: JetStreamClient, jsm: JetStreamManager, 
     runId: deploy.run_id,
     taskId: task.task_id,
     index,
-    inputs: task.inputs.map((edge) => ({ edge, senders: parallelismOf(deploy, edge.from_task) })),
+    inputs: task.inputs.map((edge) => {
+      const senders = parallelismOf(deploy, edge.from_task);
+      const local = Array.from({ length: senders }, (_, from) =>
+        sameWorker(deploy.placement, edge.from_task, from, task.task_id, index) ? localChannel(localChannelKey(deploy.job_id, deploy.run_id, edge.edge_id, index, from)) : null,
+      );
+      return { edge, senders, local };
+    }),
   });
 }
 

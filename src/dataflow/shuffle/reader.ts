@@ -12,11 +12,14 @@ import { HEADERS, type Subjects } from '../../wire.js';
 import { BarrierAligner, type BarrierHandler } from './aligner.js';
 import { SenderOrder } from './order.js';
 import { WatermarkTracker } from './watermarks.js';
+import { dropLocalChannel, type LocalChannel, localChannelKey } from './local.js';
 
 export interface ReaderInput {
   edge: PhysicalEdge;
   /** Number of upstream subtasks that send on this edge. */
   senders: number;
+  /** Per sender: the in-process channel when it runs in this process (local.ts), else null. */
+  local?: (LocalChannel | null)[];
 }
 
 export interface ShuffleReaderOptions {
@@ -43,6 +46,7 @@ interface Channel {
   edge: PhysicalEdge;
   from: number;
   consumer: string;
+  local: LocalChannel | null;
 }
 
 export class ShuffleReader {
@@ -54,14 +58,15 @@ export class ShuffleReader {
   private onWatermark: WatermarkHandler | null = null;
 
   constructor(private readonly o: ShuffleReaderOptions) {
-    this.channels = o.inputs.flatMap(({ edge, senders }) =>
-      Array.from({ length: senders }, (_, from) => ({ edge, from, consumer: `${o.taskId}-${o.index}-${edge.edge_id}-${from}` })),
+    this.channels = o.inputs.flatMap(({ edge, senders, local }) =>
+      Array.from({ length: senders }, (_, from) => ({ edge, from, consumer: `${o.taskId}-${o.index}-${edge.edge_id}-${from}`, local: local?.[from] ?? null })),
     );
   }
 
   /** Creates the consumers; after this nothing sent to this subtask can be missed. */
   async start(): Promise<void> {
     for (const ch of this.channels) {
+      if (ch.local) continue;
       await this.o.jsm.consumers.add(this.o.stream, {
         durable_name: ch.consumer,
         filter_subject: this.o.subjects.data.channel(this.o.jobId, this.o.runId, ch.edge.edge_id, this.o.index, ch.from),
@@ -89,10 +94,12 @@ export class ShuffleReader {
   async stop(): Promise<void> {
     this.stopped = true;
     this.aligner?.abort();
+    for (const ch of this.channels) if (ch.local) this.dropLocal(ch);
     await Promise.all(this.iters.map((it) => it.close().catch(() => undefined)));
   }
 
   private async runChannel(ch: Channel, id: number, onBatch: BatchHandler): Promise<void> {
+    if (ch.local) return this.runLocal(ch, ch.local, id, onBatch);
     const aligner = this.aligner!;
     const consumer = await this.o.js.consumers.get(this.o.stream, ch.consumer);
     const iter = await consumer.consume({ max_messages: 32 });
@@ -135,6 +142,33 @@ export class ShuffleReader {
       await aligner.end(id);
       await this.advance(this.watermarks!.end(id));
     }
+  }
+
+  /** The same for an in-process channel: messages in order, batches as objects, no acks. */
+  private async runLocal(ch: Channel, q: LocalChannel, id: number, onBatch: BatchHandler): Promise<void> {
+    const aligner = this.aligner!;
+    let ended = false;
+    while (!this.stopped) {
+      const m = await q.take();
+      if (m === null || this.stopped) break;
+      // Bytes: the batch's Arrow buffers, what its IPC body would about carry (operator metrics).
+      if (m.kind === 'batch') await aligner.serial(() => onBatch(m.batch!, m.batch!.data.byteLength, ch.edge.input_index, m.origin));
+      else if (m.kind === 'watermark') await this.advance(this.watermarks!.update(id, m.watermark!));
+      else if (m.kind === 'barrier') await aligner.arrive(id, m.epoch!, m.ref!);
+      else if (m.kind === 'eos') {
+        ended = true;
+        break;
+      }
+    }
+    this.dropLocal(ch);
+    if (ended) {
+      await aligner.end(id);
+      await this.advance(this.watermarks!.end(id));
+    }
+  }
+
+  private dropLocal(ch: Channel): void {
+    dropLocalChannel(localChannelKey(this.o.jobId, this.o.runId, ch.edge.edge_id, this.o.index, ch.from));
   }
 
   private async advance(watermark: number | null): Promise<void> {

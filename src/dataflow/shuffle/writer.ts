@@ -9,6 +9,7 @@ import { partitionByKeyGroup } from '../../state/key-groups.js';
 import type { JsPublisher } from '../../nats/js-publisher.js';
 import type { PhysicalEdge, Schema } from '../../types.js';
 import { HEADERS, type DataKind, type Subjects } from '../../wire.js';
+import type { LocalChannel } from './local.js';
 
 export interface ShuffleWriterOptions {
   publisher: JsPublisher;
@@ -21,6 +22,8 @@ export interface ShuffleWriterOptions {
   schema: Schema;
   batchSize: number;
   lingerMs: number;
+  /** Per target partition: the in-process channel when that subtask runs in this process (local.ts), else null. */
+  local?: (LocalChannel | null)[];
 }
 
 const EMPTY = new Uint8Array(0);
@@ -140,12 +143,19 @@ export class ShuffleWriter {
       part.pieces = [];
       part.rows = 0;
       part.origin = Infinity;
-      await this.send(p, 'batch', encodeBatch(batch), undefined, undefined, origin);
+      const local = this.o.local?.[p];
+      if (local) {
+        this.batchesOut++;
+        this.bytesOut += batch.data.byteLength;
+        await local.put({ kind: 'batch', batch, ...(origin !== Infinity ? { origin } : {}) });
+      } else await this.send(p, 'batch', encodeBatch(batch), undefined, undefined, origin);
     }
     this.armLinger();
   }
 
   private async send(p: number, kind: DataKind, body: Uint8Array, barrier?: { epoch: number; ref: string }, watermark?: number | 'idle', origin = Infinity): Promise<void> {
+    const local = this.o.local?.[p];
+    if (local) return local.put({ kind, ...(barrier ?? {}), ...(watermark !== undefined ? { watermark } : {}) });
     const part = this.parts[p]!;
     const seq = ++part.seq;
     const { edge, fromIndex, jobId, runId } = this.o;
