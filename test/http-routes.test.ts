@@ -7,53 +7,30 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { HTTP_ROUTES } from '../src/api/http/routes.js';
 import { opSchema } from '../src/api/http/json-schema.js';
 import { startHttpServer, type HttpServer } from '../src/api/http/server.js';
-import type { JobApi } from '../src/api/service.js';
-import { ConflictError, LimitExceededError, NotFoundError, ValidationError } from '../src/errors.js';
+import { ValidationError } from '../src/errors.js';
 import { createLogger } from '../src/log.js';
 import { http } from './helpers/http.js';
 import { useTestNats } from './helpers/nats.js';
+import { failForJob, standInApi } from './helpers/stand-in-api.js';
 
 const TOKEN = 's3cret-token';
 const t = useTestNats('http-routes');
 const log = createLogger('http-test', { level: 'silent', pretty: false });
 const calls: unknown[][] = [];
 
-/** The job id (or submit name, list cursor) picks the stand-in's answer. */
-function check(id: unknown): void {
-  if (id === 'job-missing') throw new NotFoundError(`no job with id "${id}"`);
-  if (id === 'job-finished') throw new ConflictError(`job ${id} is Finished`);
-  if (id === 'job-full') throw new LimitExceededError('2 jobs are running, the limit (max_running_jobs) is 2');
-  if (id === 'job-bug') throw new Error('unexpected failure');
-}
+// The job id (or submit name, list cursor) picks the stand-in's answer (failForJob).
 const record =
   (method: string) =>
   async (...args: unknown[]) => {
     calls.push([method, ...args]);
     const first = args[0] as Record<string, unknown> | string;
-    check(typeof first === 'string' ? first : (first.job_id ?? first.starting_after ?? first.name));
+    failForJob(typeof first === 'string' ? first : (first.job_id ?? first.starting_after ?? first.name), 2);
     if (method === 'submit' && 'bogus' in (first as object)) throw new ValidationError('bogus: unknown field', [{ field: 'bogus', message: 'unknown field' }]);
     return { method, job_id: typeof first === 'string' ? first : first.job_id };
   };
-const api = {
-  submit: record('submit'),
-  list: (req: Record<string, unknown>) => (calls.push(['list', req]), check(req.starting_after), { jobs: [] }),
-  get: record('get'),
-  output: record('output'),
-  cancel: record('cancel'),
-  stop: record('stop'),
-  resume: record('resume'),
-  restart: record('restart'),
-  savepoint: record('savepoint'),
-  savepoints: record('savepoints'),
-  deleteSavepoint: record('deleteSavepoint'),
-  checkpoints: record('checkpoints'),
-  checkpointDetails: record('checkpointDetails'),
-  delete: record('delete'),
-  metrics: record('metrics'),
-  operatorMetrics: record('operatorMetrics'),
-  logs: record('logs'),
-  errors: record('errors'),
-} as unknown as JobApi;
+const api = standInApi(record, {
+  list: (req: Record<string, unknown>) => (calls.push(['list', req]), failForJob(req.starting_after, 2), { jobs: [] }),
+});
 
 interface Case {
   method: string;

@@ -6,12 +6,12 @@ import type { Service } from '@nats-io/services';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError, BadRequestError, ResourceNotFoundError, ServerError, StateConflictError, TooManyJobsError } from '../src/api/client-errors.js';
 import { JobManager } from '../src/api/job-manager.js';
-import { startApiService, type JobApi } from '../src/api/service.js';
-import { ConflictError, LimitExceededError, NotFoundError } from '../src/errors.js';
+import { startApiService } from '../src/api/service.js';
 import { createLogger } from '../src/log.js';
 import { encodeJson } from '../src/nats/codec.js';
 import { subjects, type JobState } from '../src/wire.js';
 import { uniqueName, useTestNats } from './helpers/nats.js';
+import { failForJob, standInApi } from './helpers/stand-in-api.js';
 
 const t = useTestNats('job-manager');
 const prefix = uniqueName('jm');
@@ -19,24 +19,18 @@ const calls: unknown[][] = [];
 const JOBS = ['job-5', 'job-4', 'job-3', 'job-2', 'job-1'];
 let outputState: JobState = 'Running';
 
-function check(jobId: string): void {
-  if (jobId === 'job-missing') throw new NotFoundError(`no job with id "${jobId}"`);
-  if (jobId === 'job-finished') throw new ConflictError(`job ${jobId} is Finished`);
-  if (jobId === 'job-full') throw new LimitExceededError('3 jobs are running, the limit (max_running_jobs) is 3');
-  if (jobId === 'job-bug') throw new Error('unexpected');
-}
 
 /** Records every call and answers with just enough of a reply. */
 const record =
   (method: string, reply: (...args: never[]) => unknown = () => ({ method })) =>
   async (...args: unknown[]) => {
     calls.push([method, ...args]);
-    if (typeof args[0] === 'string') check(args[0]);
-    if (args[0] && typeof args[0] === 'object' && 'job_id' in args[0]) check((args[0] as { job_id: string }).job_id);
+    if (typeof args[0] === 'string') failForJob(args[0], 3);
+    if (args[0] && typeof args[0] === 'object' && 'job_id' in args[0]) failForJob((args[0] as { job_id: string }).job_id, 3);
     return (reply as (...a: unknown[]) => unknown)(...args);
   };
 
-const api = {
+const api = standInApi((m) => record(m), {
   submit: record('submit', () => ({ job_id: 'job-new', status: 'submitted' })),
   list: (req: { starting_after?: string; limit: number }) => {
     calls.push(['list', req]);
@@ -50,20 +44,8 @@ const api = {
     return { job_id: jobId, preview: true, preview_subject: subject, inspect_subject: subjects(prefix).inspect(jobId), sinks: [{ node_id: 'sink-0', type: 'preview', subject, stream: null }] };
   }),
   cancel: record('cancel', (jobId: string, sp: boolean) => ({ job_id: jobId, status: 'cancelled', ...(sp ? { savepoint_id: 'sp-1' } : {}) })),
-  stop: record('stop'),
-  resume: record('resume'),
-  restart: record('restart'),
   savepoint: record('savepoint', () => ({ savepoint_id: 'sp-1' })),
-  savepoints: record('savepoints'),
-  deleteSavepoint: record('deleteSavepoint'),
-  checkpoints: record('checkpoints'),
-  checkpointDetails: record('checkpointDetails'),
-  delete: record('delete'),
-  metrics: record('metrics'),
-  operatorMetrics: record('operatorMetrics'),
-  logs: record('logs'),
-  errors: record('errors'),
-} as unknown as JobApi;
+});
 
 let svc: Service;
 let jm: JobManager;

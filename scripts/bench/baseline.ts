@@ -19,9 +19,32 @@ export interface BaselineResult {
   mib_per_sec: number;
 }
 
+/**
+ * The raw copy: an ordered consumer reads `messages` messages of `stream` and republishes each to
+ * `subject` through the pipelined publisher, with a Nats-Msg-Id as an exactly-once copy needs.
+ * Returns the seconds it took, every ack received.
+ */
+export async function rawCopy(nc: NatsConnection, stream: string, subject: string, messages: number, o: { window: number; pull: { max_bytes: number } | { max_messages: number } }): Promise<number> {
+  const out = new JsPublisher(nc, { window: o.window });
+  const started = performance.now();
+  const consumer = await jetstream(nc).consumers.get(stream, { deliver_policy: DeliverPolicy.All });
+  const iter = await consumer.consume(o.pull);
+  let n = 0;
+  for await (const m of iter) {
+    const h = headers();
+    h.set('Nats-Msg-Id', `${stream}.${m.seq}`);
+    await out.publish(subject, m.data, h);
+    if (++n === messages) break;
+  }
+  await out.flush();
+  const secs = (performance.now() - started) / 1000;
+  await iter.close();
+  await out.close();
+  return secs;
+}
+
 export async function jetstreamCopyBaseline(nc: NatsConnection, messages: number, rowsPerMessage: number): Promise<BaselineResult> {
   const jsm = await jetstreamManager(nc);
-  const js = jetstream(nc);
   const a = `BENCH_COPY_A_${process.pid}`;
   const b = `BENCH_COPY_B_${process.pid}`;
   for (const [name, subj] of [[a, `bench.copy.a.${process.pid}`], [b, `bench.copy.b.${process.pid}`]] as const) {
@@ -37,21 +60,7 @@ export async function jetstreamCopyBaseline(nc: NatsConnection, messages: number
   await fill.flush();
   await fill.close();
 
-  const out = new JsPublisher(nc, { window: 256 });
-  const started = performance.now();
-  const consumer = await js.consumers.get(a, { deliver_policy: DeliverPolicy.All });
-  const iter = await consumer.consume({ max_bytes: 32 * 1024 * 1024 });
-  let n = 0;
-  for await (const m of iter) {
-    const h = headers();
-    h.set('Nats-Msg-Id', String(m.seq));
-    await out.publish(`bench.copy.b.${process.pid}`, m.data, h);
-    if (++n === messages) break;
-  }
-  await out.flush();
-  const secs = (performance.now() - started) / 1000;
-  await iter.close();
-  await out.close();
+  const secs = await rawCopy(nc, a, `bench.copy.b.${process.pid}`, messages, { window: 256, pull: { max_bytes: 32 * 1024 * 1024 } });
   await deleteStreamIfExists(jsm, a);
   await deleteStreamIfExists(jsm, b);
   return {

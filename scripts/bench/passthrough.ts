@@ -8,10 +8,11 @@
 //   stream holds every record; the count is checked, so a job that loses or repeats records
 //   cannot pass.
 
-import { DeliverPolicy, jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
-import { headers, type NatsConnection } from '@nats-io/nats-core';
+import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
 import type { RivuletClient } from '../../src/api/client.js';
 import { JsPublisher } from '../../src/nats/js-publisher.js';
+import { rawCopy } from './baseline.js';
 import { deleteStreamIfExists, ensureStream } from '../../src/nats/streams.js';
 
 export interface PassthroughResult {
@@ -51,7 +52,6 @@ async function waitForCount(jsm: JetStreamManager, stream: string, n: number, ti
 
 export async function passthroughBenchmark(nc: NatsConnection, client: RivuletClient, messages: number, workerRssMb: () => number): Promise<PassthroughResult> {
   const jsm = await jetstreamManager(nc);
-  const js = jetstream(nc);
   const id = `${process.pid}`;
   const [inS, copyS, outS] = [`BENCH_PT_IN_${id}`, `BENCH_PT_COPY_${id}`, `BENCH_PT_OUT_${id}`];
   const [inSubj, copySubj, outSubj] = [`bench-pt.in.${id}`, `bench-pt.copy.${id}`, `bench-pt.out.${id}`];
@@ -69,22 +69,7 @@ export async function passthroughBenchmark(nc: NatsConnection, client: RivuletCl
     await fill.flush();
     await fill.close();
 
-    // Raw copy.
-    const out = new JsPublisher(nc, { window: 1024 });
-    let t0 = performance.now();
-    const consumer = await js.consumers.get(inS, { deliver_policy: DeliverPolicy.All });
-    const iter = await consumer.consume({ max_messages: 8192 });
-    let n = 0;
-    for await (const m of iter) {
-      const h = headers();
-      h.set('Nats-Msg-Id', `copy.${m.seq}`);
-      await out.publish(copySubj, m.data, h);
-      if (++n === messages) break;
-    }
-    await out.flush();
-    const copySecs = (performance.now() - t0) / 1000;
-    await iter.close();
-    await out.close();
+    const copySecs = await rawCopy(nc, inS, copySubj, messages, { window: 1024, pull: { max_messages: 8192 } });
     await waitForCount(jsm, copyS, messages, 10_000);
 
     // The Rivulet job, same input.
@@ -92,7 +77,7 @@ export async function passthroughBenchmark(nc: NatsConnection, client: RivuletCl
   WITH (connector = 'jetstream', stream = '${inS}', subject = '${inSubj}', format = 'json');
 CREATE TABLE dst WITH (connector = 'jetstream', stream = '${outS}', subject = '${outSubj}', format = 'json');
 INSERT INTO dst SELECT * FROM src;`;
-    t0 = performance.now();
+    const t0 = performance.now();
     const rss: { at: number; mb: number }[] = [];
     const sampler = setInterval(() => rss.push({ at: performance.now(), mb: workerRssMb() }), 250);
     const { job_id } = await client.submit({ name: `passthrough-${id}`, query, config: { parallelism: 1, checkpoint_interval_ms: 1000 } });

@@ -14,6 +14,8 @@ import type { DataKind } from '../../wire.js';
 export interface LocalMessage {
   kind: DataKind;
   batch?: RecordBatch;
+  /** A batch's Arrow buffer bytes (what its IPC body would about carry), counted once by the sender. */
+  bytes?: number;
   epoch?: number;
   ref?: string;
   watermark?: number | 'idle';

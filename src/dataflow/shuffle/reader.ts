@@ -151,8 +151,7 @@ export class ShuffleReader {
     while (!this.stopped) {
       const m = await q.take();
       if (m === null || this.stopped) break;
-      // Bytes: the batch's Arrow buffers, what its IPC body would about carry (operator metrics).
-      if (m.kind === 'batch') await aligner.serial(() => onBatch(m.batch!, m.batch!.data.byteLength, ch.edge.input_index, m.origin));
+      if (m.kind === 'batch') await aligner.serial(() => onBatch(m.batch!, m.bytes ?? 0, ch.edge.input_index, m.origin));
       else if (m.kind === 'watermark') await this.advance(this.watermarks!.update(id, m.watermark!));
       else if (m.kind === 'barrier') await aligner.arrive(id, m.epoch!, m.ref!);
       else if (m.kind === 'eos') {

@@ -145,9 +145,10 @@ export class ShuffleWriter {
       part.origin = Infinity;
       const local = this.o.local?.[p];
       if (local) {
+        const bytes = batch.data.byteLength;
         this.batchesOut++;
-        this.bytesOut += batch.data.byteLength;
-        await local.put({ kind: 'batch', batch, ...(origin !== Infinity ? { origin } : {}) });
+        this.bytesOut += bytes;
+        await local.put({ kind: 'batch', batch, bytes, ...(origin !== Infinity ? { origin } : {}) });
       } else await this.send(p, 'batch', encodeBatch(batch), undefined, undefined, origin);
     }
     this.armLinger();
