@@ -1,12 +1,13 @@
 // The `rivulet` command line as a user runs it: real processes, real NATS, exit codes.
 
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI_ENTRY } from '../src/paths.js';
 import { getTestNatsUrl, uniqueName } from './helpers/nats.js';
+import { processesWith } from './helpers/processes.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'rivulet-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -38,19 +39,6 @@ function specFile(name: string, spec: unknown): string {
   return file;
 }
 
-/** Processes whose command line mentions `needle` (e.g. a unique prefix given to workers). */
-function processesWith(needle: string): number[] {
-  const pids: number[] = [];
-  for (const p of readdirSync('/proc')) {
-    if (!/^\d+$/.test(p)) continue;
-    try {
-      if (readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(needle)) pids.push(Number(p));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return pids;
-}
 
 describe('rivulet run', () => {
   it('runs a bounded job to Finished, prints its output and exits 0', async () => {

@@ -4,7 +4,7 @@
 // another one refused unless --force.
 
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { jetstream } from '@nats-io/jetstream';
@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { JobStore } from '../src/checkpoint/job-store.js';
 import { CLI_ENTRY } from '../src/paths.js';
 import { getTestNatsUrl, uniqueName, useTestNats } from './helpers/nats.js';
+import { processesWith } from './helpers/processes.js';
 
 const t = useTestNats('run-sql');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'rivulet-run-sql-'));
@@ -57,19 +58,6 @@ function queryFile(name: string, sql: string): string {
   return file;
 }
 
-/** Processes whose command line mentions `needle` (the unique prefix given to workers). */
-function processesWith(needle: string): number[] {
-  const pids: number[] = [];
-  for (const p of readdirSync('/proc')) {
-    if (!/^\d+$/.test(p)) continue;
-    try {
-      if (readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(needle)) pids.push(Number(p));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return pids;
-}
 
 /** Every `counter` in a stream, in stream order. */
 async function countersIn(stream: string): Promise<number[]> {
